@@ -1,0 +1,95 @@
+/**
+ * The file-system primitives the store is built on: atomic publish (tmp → fsync → rename → fsync dir)
+ * and tolerant reads. Every write to the store goes through `publish`.
+ */
+import { randomUUID } from "node:crypto"
+import * as fs from "node:fs/promises"
+import * as path from "node:path"
+import { Data, Effect } from "effect"
+import * as Fault from "./Fault.ts"
+
+export class StoreIOError extends Data.TaggedError("StoreIOError")<{
+  readonly operation: string
+  readonly path: string
+  readonly cause: unknown
+}> {
+  override get message() {
+    const reason = this.cause instanceof Error ? this.cause.message : String(this.cause)
+    return `store ${this.operation} failed for ${this.path}: ${reason}`
+  }
+}
+
+export const io = <A>(operation: string, file: string, run: () => Promise<A>): Effect.Effect<A, StoreIOError> =>
+  Effect.tryPromise({ try: run, catch: (cause) => new StoreIOError({ operation, path: file, cause }) })
+
+export const errorCode = (cause: unknown): string | undefined =>
+  typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined
+
+const fsyncDir = async (dir: string) => {
+  const handle = await fs.open(dir, "r")
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Writes `bytes` to `target` so that readers see either nothing or the whole file: the bytes go to a
+ * fresh file in `tmpDir` (same file system), are fsynced, and are renamed into place; the directory is
+ * then fsynced so the rename itself survives a crash.
+ */
+export const publish = (tmpDir: string, target: string, bytes: Uint8Array | string) =>
+  io("publish", target, async () => {
+    const tmp = path.join(tmpDir, `${randomUUID()}.tmp`)
+    await fs.mkdir(path.dirname(target), { recursive: true })
+    const handle = await fs.open(tmp, "wx")
+    try {
+      Fault.point(`open ${path.basename(target)}`)
+      await handle.writeFile(bytes)
+      Fault.point(`write ${path.basename(target)}`)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    Fault.point(`fsync ${path.basename(target)}`)
+    await fs.rename(tmp, target)
+    Fault.point(`rename ${path.basename(target)}`)
+    await fsyncDir(path.dirname(target))
+  })
+
+/** Reads a file, or returns undefined when it does not exist. */
+export const readIfExists = (file: string) =>
+  io("read", file, async () => {
+    try {
+      return await fs.readFile(file)
+    } catch (cause) {
+      if (errorCode(cause) === "ENOENT") return undefined
+      throw cause
+    }
+  })
+
+/** Size of a file, or undefined when it does not exist. */
+export const sizeIfExists = (file: string) =>
+  io("stat", file, async () => {
+    try {
+      return (await fs.stat(file)).size
+    } catch (cause) {
+      if (errorCode(cause) === "ENOENT") return undefined
+      throw cause
+    }
+  })
+
+/** All files below `dir` (relative paths), or none when it does not exist. */
+export const listFiles = (dir: string) =>
+  io("list", dir, async () => {
+    try {
+      const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true })
+      return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort()
+    } catch (cause) {
+      if (errorCode(cause) === "ENOENT") return []
+      throw cause
+    }
+  })
+
+export const removeIfExists = (file: string) => io("remove", file, () => fs.rm(file, { force: true }))

@@ -1,0 +1,409 @@
+/**
+ * Pipelines: an `Effect.gen` program that declares step invocations with `Pipeline.node`. Each node
+ * starts as soon as it is declared and waits only for the nodes whose outputs it takes, so independent
+ * nodes run concurrently. Every node resolves through the store: a verified hit is reused, a miss runs
+ * under the key's lease and is published atomically. Re-running an interrupted pipeline therefore
+ * resumes: finished nodes are hits. `explain` answers, without running or writing anything, which nodes
+ * would run and why.
+ */
+import { Cause, Context, Data, Deferred, Effect, Exit, Layer, Option, Scope } from "effect"
+import type { EntryId, KeyPreimage } from "../../schemas/Store.ts"
+import * as Artifact from "./Artifact.ts"
+import * as Entry from "./Entry.ts"
+import type * as Files from "./Files.ts"
+import * as Explain from "./Explain.ts"
+import * as Hash from "./Hash.ts"
+import * as Journal from "./Journal.ts"
+import * as Lease from "./Lease.ts"
+import * as Step from "./Step.ts"
+import type { Executor } from "./Executor.ts"
+import type { Progress } from "./Progress.ts"
+import { Store } from "./Store.ts"
+
+// ---------------------------------------------------------------------------------------------------------
+// errors
+
+/** A node failed; `node` is the node where the failure started. */
+export class NodeFailed extends Data.TaggedError("NodeFailed")<{
+  readonly node: string
+  readonly step: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `node ${this.node} (step ${this.step}) failed: ${this.reason}`
+  }
+}
+
+export class PipelineFailed extends Data.TaggedError("PipelineFailed")<{
+  readonly pipeline: string
+  readonly failures: ReadonlyArray<NodeFailed>
+  readonly report: Report
+}> {
+  override get message() {
+    return `pipeline ${this.pipeline} failed: ${this.failures.map((f) => f.message).join("; ")}`
+  }
+}
+
+export class UnknownStep extends Data.TaggedError("UnknownStep")<{
+  readonly name: string
+  readonly known: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `--force ${this.name}: no such step or node in this pipeline; known: ${this.known.join(", ")}`
+  }
+}
+
+export class ExplainStopped extends Data.TaggedError("ExplainStopped")<{ readonly node: string }> {
+  override get message() {
+    return `explain cannot look past node ${this.node}: the pipeline reads its output, which does not exist yet`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// reports
+
+export type NodeStatus = "hit" | "computed" | "failed" | "skipped"
+
+export interface NodeReport {
+  readonly id: string
+  readonly step: string
+  readonly implementation: string
+  readonly key: string | undefined
+  readonly status: NodeStatus
+  readonly ms: number
+  readonly error?: string
+}
+
+export interface Report {
+  readonly pipeline: string
+  readonly runId: string
+  readonly nodes: ReadonlyArray<NodeReport>
+  readonly ms: number
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// definition
+
+/** The services a pipeline's step layers may use: the store, the executor and progress output. */
+export type Platform = Store | Executor | Progress
+
+/** A declared pipeline: a name, a program over step services, and the layers that implement them. */
+export interface Pipeline<A = unknown, E = unknown, R = any, LE = unknown> {
+  readonly name: string
+  readonly program: Effect.Effect<A, E, R | Runtime>
+  readonly layer: Layer.Layer<R, LE, Platform>
+}
+
+export const make = <A, E, R, LE>(
+  name: string,
+  program: Effect.Effect<A, E, R | Runtime>,
+  layer: Layer.Layer<R, LE, Platform>
+): Pipeline<A, E, R, LE> => ({ name, program, layer })
+
+// ---------------------------------------------------------------------------------------------------------
+// runtime
+
+type Resolved = Entry.Resolved
+
+/** A handle on one output of a node: its digest once known, and its data on demand. */
+export interface ArtifactRef<T extends Artifact.Table<any> = Artifact.Table<any>> {
+  readonly node: string
+  readonly output: string
+  readonly table: T
+  readonly resolved: Effect.Effect<Resolved, NodeFailed>
+  /** The frame, read from the store (and verified) or taken from memory. */
+  readonly load: Effect.Effect<Artifact.Frame<T["columns"]>, NodeFailed>
+}
+
+export type Refs<T extends Step.Tables> = { readonly [K in keyof T]: ArtifactRef<T[K]> }
+
+interface NodeRecord {
+  readonly id: string
+  readonly step: string
+  readonly done: Deferred.Deferred<Resolved, NodeFailed>
+}
+
+export interface RuntimeShape {
+  readonly mode: "run" | "explain"
+  readonly pipeline: string
+  readonly store: Store["Service"]
+  readonly journal: Journal.Journal | undefined
+  readonly force: ReadonlySet<string>
+  readonly scope: Scope.Scope
+  readonly nodes: Array<NodeRecord>
+  readonly reports: Map<string, NodeReport>
+  readonly explanations: Array<Explain.NodeExplanation>
+  readonly lease: Lease.Options
+  readonly onNode: (report: NodeReport) => void
+}
+
+export class Runtime extends Context.Service<Runtime, RuntimeShape>()("cole/core/Pipeline/Runtime") {}
+
+const failureReason = (cause: Cause.Cause<unknown>): string => {
+  const error = Cause.squash(cause)
+  return error instanceof Error ? error.message : String(error)
+}
+
+const uniqueId = (rt: RuntimeShape, wanted: string) => {
+  const taken = new Set(rt.nodes.map((n) => n.id))
+  if (!taken.has(wanted)) return wanted
+  let i = 2
+  while (taken.has(`${wanted}#${i}`)) i++
+  return `${wanted}#${i}`
+}
+
+/**
+ * Declares one invocation of a step. Returns at once with a handle per output; the node itself runs
+ * in the background, after the nodes it takes inputs from.
+ */
+export const node = <Self, I extends Step.Tables, O extends Step.Tables>(
+  service: Step.Service<Self, I, O>,
+  inputs: Refs<I>,
+  options: { readonly id?: string } = {}
+): Effect.Effect<Refs<O>, never, Runtime | Self> =>
+  Effect.gen(function*() {
+    const rt = yield* Runtime
+    const impl = (yield* service) as unknown as Step.Implementation
+    const id = uniqueId(rt, options.id ?? impl.step)
+    const done = yield* Deferred.make<Resolved, NodeFailed>()
+    rt.nodes.push({ id, step: impl.step, done })
+    const failed = (reason: string) => new NodeFailed({ node: id, step: impl.step, reason })
+    const forced = rt.force.has(id) || rt.force.has(impl.step)
+    const inputRefs = Object.entries(inputs as Record<string, ArtifactRef>)
+
+    const report = (r: Omit<NodeReport, "id" | "step" | "implementation">) => {
+      const full: NodeReport = { id, step: impl.step, implementation: impl.implementation, ...r }
+      rt.reports.set(id, full)
+      rt.onNode(full)
+    }
+
+    const entryContext: Entry.Context = { store: rt.store, runId: rt.journal?.runId ?? "", lease: rt.lease }
+    const record: Step.RunContext["record"] = (unit) =>
+      rt.journal === undefined ? Effect.void : rt.journal.append({ event: "node", ...unit }).pipe(Effect.ignore)
+
+    // Computes the node under its lease and publishes the result; `force` skips the hit checks.
+    const compute = (pre: KeyPreimage, key: string, producers: Record<string, EntryId | null>, force: boolean) =>
+      Entry.resolve(entryContext, {
+        preimage: pre,
+        key,
+        force,
+        outputs: impl.outputs,
+        inputs: Object.fromEntries(inputRefs.map(([name]) => [name, { digest: pre.inputs[name]!, producer: producers[name] ?? null }])),
+        produce: Effect.gen(function*() {
+          const frames: Record<string, Artifact.Frame> = {}
+          for (const [name, ref] of inputRefs) frames[name] = yield* ref.load
+          return yield* impl.run(frames as any, { node: id, preimage: pre, entries: entryContext, record })
+        })
+      })
+
+    const resolveInputs = Effect.forEach(inputRefs, ([name, ref]) =>
+      ref.resolved.pipe(Effect.map((r) => {
+        const output = r.outputs?.[ref.output]
+        return { name, ref, digest: output?.digest as Hash.Digest | undefined, producer: r.entry ?? null }
+      })))
+
+    const keyOf = Effect.gen(function*() {
+      const resolvedInputs = yield* resolveInputs
+      const environment = yield* impl.environment
+      const digests: Record<string, Hash.Digest> = {}
+      for (const input of resolvedInputs) if (input.digest !== undefined) digests[input.name] = input.digest
+      const pre = Step.preimage(impl, digests, environment)
+      return {
+        pre,
+        key: Step.key(pre),
+        unknown: resolvedInputs.filter((i) => i.digest === undefined),
+        producers: Object.fromEntries(resolvedInputs.map((i) => [i.name, i.producer]))
+      }
+    })
+
+    // Resolves through the store and records the outcome in the journal and the report.
+    const resolveRecorded = (pre: KeyPreimage, key: string, producers: Record<string, EntryId | null>, force: boolean) =>
+      Effect.gen(function*() {
+        const started = Date.now()
+        const result = yield* compute(pre, key, producers, force)
+        const status = result.frames === undefined ? "hit" : "computed"
+        const ms = Date.now() - started
+        yield* record({ node: id, step: impl.step, key, status, ms })
+        report({ key, status, ms })
+        return result
+      })
+
+    const runNode = Effect.gen(function*() {
+      const { key, pre, producers } = yield* keyOf
+      return { result: yield* resolveRecorded(pre, key, producers, forced), repair: resolveRecorded(pre, key, producers, true) }
+    })
+
+    const explainNode = Effect.gen(function*() {
+      const { key, pre, unknown } = yield* keyOf
+      const explanation = unknown.length > 0
+        ? Explain.upstream(id, impl.step, unknown.map((u) => ({ input: u.name, node: u.ref.node })))
+        : forced
+        ? Explain.forced(id, impl.step, key)
+        : Option.isSome(yield* rt.store.lookup(impl.step, key))
+        ? Explain.hit(id, impl.step, key)
+        : yield* Explain.miss(rt.store, id, pre, key)
+      rt.explanations.push(explanation)
+      const resolved: Resolved = explanation.verdict === "hit"
+        ? { entry: { step: impl.step, key }, outputs: (yield* rt.store.lookup(impl.step, key).pipe(Effect.map(Option.getOrThrow))).outputs, frames: undefined }
+        : { entry: undefined, outputs: undefined, frames: undefined }
+      return { result: resolved, repair: Effect.fail(failed(new ExplainStopped({ node: id }).message)) }
+    })
+
+    const asNodeFailure = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, NodeFailed> =>
+      self.pipe(Effect.catchCause((cause) => {
+        const error = Cause.squash(cause)
+        return Effect.fail(error instanceof NodeFailed ? error : failed(failureReason(cause)))
+      }))
+
+    const work = yield* Effect.cached(asNodeFailure(rt.mode === "run" ? runNode : explainNode))
+
+    yield* Effect.forkIn(
+      Effect.gen(function*() {
+        const started = Date.now()
+        const exit = yield* Effect.exit(work)
+        if (Exit.isFailure(exit)) {
+          const error = Cause.squash(exit.cause) as NodeFailed
+          const own = error.node === id
+          if (rt.mode === "run") {
+            yield* rt.journal!.append({ event: "node", node: id, step: impl.step, key: "", status: "failed", ms: Date.now() - started, error: error.message }).pipe(Effect.ignore)
+          }
+          report({ key: undefined, status: own ? "failed" : "skipped", ms: Date.now() - started, error: error.message })
+        }
+        yield* Deferred.done(done, Exit.map(exit, (w) => w.result))
+      }),
+      rt.scope
+    )
+
+    // A corrupt or vanished blob found while reading is repaired by recomputing this node, once.
+    const repaired = yield* Effect.cached(asNodeFailure(Effect.flatMap(work, (w) => w.repair)))
+
+    const refs: Record<string, ArtifactRef> = {}
+    for (const [name, table] of Object.entries(impl.outputs as Step.Tables)) {
+      const fromStore = (r: Resolved) =>
+        r.frames?.[name] !== undefined
+          ? Effect.succeed(r.frames[name])
+          : r.outputs === undefined
+          ? Effect.fail(failed(new ExplainStopped({ node: id }).message))
+          : rt.store.readBlob(r.outputs[name]!.digest as Hash.Digest).pipe(
+            Effect.flatMap((bytes) => Effect.try({ try: () => Artifact.decode(table, bytes), catch: (e) => failed((e as Error).message) }))
+          )
+      const load = Deferred.await(done).pipe(
+        Effect.flatMap((r) =>
+          fromStore(r).pipe(
+            Effect.catchTags({
+              CorruptBlob: () => Effect.flatMap(repaired, (r) => fromStore(r)),
+              MissingBlob: () => Effect.flatMap(repaired, (r) => fromStore(r))
+            })
+          )
+        ),
+        asNodeFailure
+      )
+      refs[name] = { node: id, output: name, table, resolved: Deferred.await(done), load: yield* Effect.cached(load) }
+    }
+    return refs as Refs<O>
+  })
+
+/** Loads the data behind a handle (verifying it if it comes from the store). */
+export const load = <T extends Artifact.Table<any>>(ref: ArtifactRef<T>) => ref.load
+
+// ---------------------------------------------------------------------------------------------------------
+// running
+
+export interface RunOptions {
+  readonly force?: ReadonlyArray<string>
+  readonly lease?: Lease.Options
+  readonly onNode?: (report: NodeReport) => void
+}
+
+const execute = <A, E, R, LE>(
+  pipeline: Pipeline<A, E, R, LE>,
+  mode: RuntimeShape["mode"],
+  options: RunOptions
+) =>
+  Effect.scoped(
+    Effect.gen(function*() {
+      const store = yield* Store
+      const scope = yield* Scope.make()
+      yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
+      const journal = mode === "run" ? yield* Journal.open(store, pipeline.name) : undefined
+      const rt: RuntimeShape = {
+        mode,
+        pipeline: pipeline.name,
+        store,
+        journal,
+        force: new Set(options.force ?? []),
+        scope,
+        nodes: [],
+        reports: new Map(),
+        explanations: [],
+        lease: options.lease ?? Lease.defaults,
+        onNode: options.onNode ?? (() => undefined)
+      }
+      const started = Date.now()
+      const value = yield* Effect.exit(
+        pipeline.program.pipe(Effect.provideService(Runtime, rt), Effect.provide(pipeline.layer))
+      )
+      // Wait for every declared node, also those the program's value does not depend on.
+      const exits = yield* Effect.forEach(rt.nodes, (n) => Effect.exit(Deferred.await(n.done)))
+      const failures = new Map<string, NodeFailed>()
+      for (const exit of exits) {
+        if (Exit.isFailure(exit)) {
+          const error = Cause.squash(exit.cause) as NodeFailed
+          failures.set(error.node, error)
+        }
+      }
+      const report: Report = {
+        pipeline: pipeline.name,
+        runId: journal?.runId ?? "",
+        nodes: rt.nodes.flatMap((n) => rt.reports.get(n.id) ?? []),
+        ms: Date.now() - started
+      }
+      return {
+        value,
+        failures: [...failures.values()],
+        report,
+        explanations: rt.explanations,
+        nodes: rt.nodes.map((n) => ({ id: n.id, step: n.step }))
+      }
+    })
+  )
+
+/** Runs a pipeline: hits are reused, misses run and are published; fails with the nodes that failed. */
+export const run = <A, E, R, LE>(
+  pipeline: Pipeline<A, E, R, LE>,
+  options: RunOptions = {}
+): Effect.Effect<{ readonly value: A; readonly report: Report }, E | LE | PipelineFailed | UnknownStep | Files.StoreIOError, Platform> =>
+  Effect.gen(function*() {
+    if (options.force !== undefined && options.force.length > 0) {
+      const declared = (yield* execute(pipeline, "explain", {})).nodes
+      const known = [...new Set(declared.flatMap((n) => [n.id, n.step]))].sort()
+      const unknown = options.force.find((f) => !known.includes(f))
+      if (unknown !== undefined) return yield* new UnknownStep({ name: unknown, known })
+    }
+    const result = yield* execute(pipeline, "run", options)
+    if (result.failures.length > 0) {
+      return yield* new PipelineFailed({ pipeline: pipeline.name, failures: result.failures, report: result.report })
+    }
+    if (Exit.isFailure(result.value)) return yield* Effect.failCause(result.value.cause)
+    return { value: result.value.value, report: result.report }
+  }).pipe(Effect.withSpan("Pipeline.run")) as any
+
+export interface Explanation {
+  readonly nodes: ReadonlyArray<Explain.NodeExplanation>
+  /** Set when the pipeline reads data that does not exist yet, so later nodes could not be seen. */
+  readonly stopped: string | undefined
+}
+
+/** Tells for every node whether it would hit and, if not, why — without running or writing anything. */
+export const explain = <A, E, R, LE>(
+  pipeline: Pipeline<A, E, R, LE>,
+  options: { readonly force?: ReadonlyArray<string> } = {}
+): Effect.Effect<Explanation, E | LE | Files.StoreIOError, Platform> =>
+  Effect.gen(function*() {
+    const result = yield* execute(pipeline, "explain", options)
+    if (Exit.isSuccess(result.value)) return { nodes: result.explanations, stopped: undefined }
+    const error = Cause.squash(result.value.cause)
+    // The program read the output of a node that would run: what was declared so far is still explained.
+    if (error instanceof NodeFailed) return { nodes: result.explanations, stopped: error.message }
+    return yield* Effect.failCause(result.value.cause)
+  }) as any

@@ -1,0 +1,192 @@
+/**
+ * Steps: typed units of cached work. A step is a `Context.Service` that names typed input and output
+ * tables; its implementations are layers that carry their identity (implementation name, version) and
+ * their params into the cache key. Swapping a layer is an ablation: each variant caches separately.
+ */
+import { Context, Data, Effect, Layer, Schema } from "effect"
+import type { KeyPreimage } from "../../schemas/Store.ts"
+import * as Artifact from "./Artifact.ts"
+import type * as Entry from "./Entry.ts"
+import * as Hash from "./Hash.ts"
+
+export type Tables = Readonly<Record<string, Artifact.Table<any>>>
+
+/** Frames of each named table. */
+export type Frames<T extends Tables> = { readonly [K in keyof T]: Artifact.Frame<T[K]["columns"]> }
+/** What a step returns per output: a frame, or the bare columns of its table. */
+export type Outputs<T extends Tables> = {
+  readonly [K in keyof T]: Artifact.Frame<T[K]["columns"]> | Artifact.ColumnData<T[K]["columns"]>
+}
+
+export type Json = typeof Schema.Json.Type
+
+/** One implementation of a step, with its params decoded and its requirements already provided. */
+export interface Implementation<I extends Tables = Tables, O extends Tables = Tables> {
+  readonly step: string
+  readonly inputs: I
+  readonly outputs: O
+  readonly implementation: string
+  readonly version: number
+  /** Params as they enter the cache key (the Schema's encoded form). */
+  readonly params: Json
+  /** Facts about the environment that change outputs (model digest, dtype, …); never paths or hosts. */
+  readonly environment: Effect.Effect<Readonly<Record<string, Json>>, unknown>
+  readonly run: (inputs: Frames<I>, context: RunContext) => Effect.Effect<Outputs<O>, unknown>
+  /** Source files whose content the drift guard fingerprints (module URLs or paths). */
+  readonly sources: ReadonlyArray<string>
+}
+
+/** Any failure inside a step's run, with the step and the reason. */
+export class StepFailed extends Data.TaggedError("StepFailed")<{
+  readonly step: string
+  readonly reason: string
+  readonly cause?: unknown
+}> {
+  override get message() {
+    return `step ${this.step} failed: ${this.reason}`
+  }
+}
+
+export class InvalidParams extends Data.TaggedError("InvalidParams")<{
+  readonly step: string
+  readonly implementation: string
+  readonly reason: string
+}> {
+  override get message() {
+    return `invalid params for ${this.step} (${this.implementation}): ${this.reason}`
+  }
+}
+
+/** The step a service stands for: its name and tables. */
+export interface Definition<I extends Tables, O extends Tables> {
+  readonly stepName: string
+  readonly inputs: I
+  readonly outputs: O
+}
+
+/** A step service class: a context key whose statics describe the step. */
+export type Service<Self = any, I extends Tables = any, O extends Tables = any> = Context.Key<Self, Implementation<I, O>>
+
+/** The static description of a step service. */
+export const definition = <I extends Tables, O extends Tables>(service: Service<any, I, O>): Definition<I, O> =>
+  service as unknown as Definition<I, O>
+
+/**
+ * Declares a step service:
+ * `class Reducer extends Step.Service<Reducer>()("reduce", { inputs: {…}, outputs: {…} }) {}`
+ */
+export const Service = <Self>() =>
+<const I extends Tables, const O extends Tables>(
+  stepName: string,
+  tables: { readonly inputs: I; readonly outputs: O }
+) => {
+  const Base = Context.Service<Self, Implementation<I, O>>()(`cole/step/${stepName}`)
+  return class extends Base {
+    static readonly stepName = stepName
+    static readonly inputs = tables.inputs
+    static readonly outputs = tables.outputs
+  }
+}
+
+/** What a running step knows about its own invocation (used by sharded work to key its shards). */
+export interface RunContext {
+  readonly node: string
+  readonly preimage: KeyPreimage
+  readonly entries: Entry.Context
+  /** Records a unit of work (a shard) in the run journal. */
+  readonly record: (unit: { readonly node: string; readonly step: string; readonly key: string; readonly status: "hit" | "computed"; readonly ms: number }) => Effect.Effect<void>
+}
+
+export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R> {
+  readonly implementation: string
+  readonly version: number
+  readonly params: Schema.Codec<P, PE>
+  readonly environment?: (params: P) => Effect.Effect<Readonly<Record<string, Json>>, unknown, R>
+  readonly run: (inputs: Frames<I>, params: P, context: RunContext) => Effect.Effect<Outputs<O>, unknown, R>
+  /** The implementation's own module (`import.meta.url`), plus any helper modules it depends on. */
+  readonly sources: ReadonlyArray<string>
+}
+
+/**
+ * Makes the layer constructor of one implementation: `implement(Reducer, {...})({ components: 128 })`.
+ * Params are decoded with the Schema (a typed error names what is wrong) and re-encoded for the key.
+ */
+export const implement = <Self, I extends Tables, O extends Tables, P, PE, R>(
+  service: Service<Self, I, O>,
+  spec: ImplementationSpec<I, O, P, PE, R>
+) => {
+  const step = definition(service)
+  const layer = (params: PE): Layer.Layer<Self, InvalidParams, R> =>
+  Layer.effect(
+    service,
+    Effect.gen(function*() {
+      const decoded = yield* Schema.decodeUnknownEffect(spec.params)(params).pipe(
+        Effect.mapError((error) =>
+          new InvalidParams({
+            step: step.stepName,
+            implementation: spec.implementation,
+            reason: `${safeJson(params)}: ${error.message.replace(/\s*\n\s*/g, " ")}`
+          })
+        )
+      )
+      const encoded = yield* Schema.encodeEffect(spec.params)(decoded).pipe(Effect.orDie)
+      const context = yield* Effect.context<R>()
+      return {
+        step: step.stepName,
+        inputs: step.inputs,
+        outputs: step.outputs,
+        implementation: spec.implementation,
+        version: spec.version,
+        params: encoded as Json,
+        environment: spec.environment === undefined
+          ? Effect.succeed({})
+          : Effect.provideContext(spec.environment(decoded), context),
+        run: (inputs, runContext) => Effect.provideContext(spec.run(inputs, decoded, runContext), context),
+        sources: spec.sources
+      } satisfies Implementation<I, O>
+    })
+  )
+  // The identity the drift guard checks, readable without building the layer.
+  return Object.assign(layer, {
+    step: step.stepName,
+    implementation: spec.implementation,
+    version: spec.version,
+    sources: spec.sources
+  })
+}
+
+/** What the drift guard needs of an implementation's layer constructor. */
+export interface Identity {
+  readonly step: string
+  readonly implementation: string
+  readonly version: number
+  readonly sources: ReadonlyArray<string>
+}
+
+const safeJson = (value: unknown) => {
+  try {
+    return JSON.stringify(value) ?? String(value)
+  } catch {
+    return String(value)
+  }
+}
+
+export const KEY_FORMAT = 1 as const
+
+/** The cache-key preimage of one invocation. */
+export const preimage = (
+  impl: Implementation<any, any>,
+  inputs: Readonly<Record<string, Hash.Digest>>,
+  environment: Readonly<Record<string, Json>>
+): KeyPreimage => ({
+  keyFormat: KEY_FORMAT,
+  step: impl.step,
+  implementation: impl.implementation,
+  version: impl.version,
+  params: impl.params,
+  inputs,
+  environment
+})
+
+/** The cache key: the hex sha256 of the canonical JSON of the preimage. */
+export const key = (pre: KeyPreimage): string => Hash.hex(Hash.digestJson(pre))
