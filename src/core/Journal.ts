@@ -20,7 +20,11 @@ export interface Journal {
   readonly append: (event: RunEvent) => Effect.Effect<void, Files.StoreIOError>
 }
 
-const newRunId = () => `${new Date().toISOString().replace(/[-:.]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(4).toString("hex")}`
+// Sortable by start time to the millisecond: 20261128-221530-123-<random>.
+const newRunId = () => {
+  const iso = new Date().toISOString()
+  return `${iso.slice(0, 10).replace(/-/g, "")}-${iso.slice(11, 19).replace(/:/g, "")}-${iso.slice(20, 23)}-${randomBytes(4).toString("hex")}`
+}
 
 /** Opens a journal for one run; closing the scope writes the end event and removes the live marker. */
 export const open = (store: Store["Service"], pipeline: string, heartbeatMs = 1_000) =>
