@@ -62,6 +62,20 @@ const printReport = (report: Pipeline.Report) =>
       )
   )
 
+/** Names the artifacts a pipeline returns (an object of artifact handles), with their digests. */
+const printOutputs = (value: unknown) =>
+  Effect.gen(function*() {
+    if (typeof value !== "object" || value === null) return
+    const refs = Object.entries(value).filter((e): e is [string, Pipeline.ArtifactRef] => Pipeline.isRef(e[1]))
+    if (refs.length === 0) return
+    const rows: Array<Array<string>> = []
+    for (const [name, ref] of refs) {
+      const output = (yield* ref.resolved).outputs?.[ref.output]
+      rows.push([name, ref.table.name, output === undefined ? "" : `${output.digest.slice(0, 19)}…`, output === undefined ? "" : Format.bytes(output.size)])
+    }
+    yield* Console.log(`outputs:\n${Format.table(["output", "table", "digest", "size"], rows)}`)
+  })
+
 const run = Command.make(
   "run",
   {
@@ -78,7 +92,7 @@ const run = Command.make(
     oneLine(
       Effect.gen(function*() {
         const pipeline = yield* loadPipeline(file)
-        const { report } = yield* Pipeline.run(pipeline, {
+        const { report, value } = yield* Pipeline.run(pipeline, {
           force,
           onNode: (n) => {
             if (!process.stdout.isTTY) return
@@ -88,6 +102,7 @@ const run = Command.make(
           Effect.tapError((e) => e instanceof Pipeline.PipelineFailed ? printReport(e.report) : Effect.void)
         )
         yield* printReport(report)
+        yield* printOutputs(value)
         if (Option.isSome(ref)) {
           const s = yield* Store.Store
           yield* s.setRef(ref.value, report.nodes.flatMap((n) => n.key === undefined ? [] : [{ step: n.step, key: n.key }]))
@@ -160,7 +175,10 @@ const gc = Command.make(
   "gc",
   {
     store,
-    dryRun: Flag.Boolean("dry-run").pipe(Flag.withDescription("List what would be deleted, with sizes; delete nothing")),
+    dryRun: Flag.Boolean("dry-run").pipe(
+      Flag.withDescription("List what would be deleted, with sizes; delete nothing"),
+      Flag.withDefault(false)
+    ),
     grace: Flag.String("grace").pipe(Flag.withDescription("Keep anything newer than this (e.g. 30m, 1h, 0s)"), Flag.withDefault("1h")),
     keepRuns: Flag.Int("keep-runs").pipe(Flag.withDescription("Keep the entries of this many recent runs"), Flag.withDefault(10))
   },

@@ -199,15 +199,27 @@ const toArrowData = (column: Column.Any, values: any, length: number): Arrow.Dat
   }
 }
 
-/** Encodes a frame as an Arrow IPC file. Equal frames give equal bytes: nothing time- or host-dependent. */
-export const encode = <C extends Columns>(frame: Frame<C>): Uint8Array => {
+const toArrowTable = <C extends Columns>(frame: Frame<C>): Arrow.Table => {
   const entries = Object.entries(frame.table.columns)
   const fields = entries.map(([name, c]) => new Arrow.Field(name, c.arrowType(), c.nullable))
   const schema = new Arrow.Schema(fields, new Map([[TABLE_KEY, frame.table.name]]))
   const children = entries.map(([name, c]) => toArrowData(c, (frame.columns as any)[name], frame.length))
   const struct = Arrow.makeData({ type: new Arrow.Struct(fields), length: frame.length, nullCount: 0, children })
-  const table = new Arrow.Table(schema, [new Arrow.RecordBatch(schema, struct)])
-  return Arrow.tableToIPC(table, "file")
+  return new Arrow.Table(schema, [new Arrow.RecordBatch(schema, struct)])
+}
+
+/** Encodes a frame as one Arrow IPC file. Equal frames give equal bytes: nothing time- or host-dependent. */
+export const encode = <C extends Columns>(frame: Frame<C>): Uint8Array => Arrow.tableToIPC(toArrowTable(frame), "file")
+
+/**
+ * The same bytes as `encode`, as the writer's chunks: the column bodies are views of the frame's own
+ * arrays, so a 256 MB embedding table is written without first being copied into one buffer.
+ */
+export const encodeChunks = async <C extends Columns>(frame: Frame<C>): Promise<Array<Uint8Array>> => {
+  const writer = Arrow.RecordBatchFileWriter.writeAll(toArrowTable(frame))
+  const chunks: Array<Uint8Array> = []
+  for await (const chunk of writer) chunks.push(chunk)
+  return chunks
 }
 
 const arrowTypeName = (type: Arrow.DataType): string => {

@@ -61,7 +61,8 @@ export const resolve = <E>(ctx: Context, spec: Spec<E>) => {
       const value = produced[name]
       if (value === undefined) return yield* new OutputMissing({ step, output: name })
       const frame = yield* Effect.try({ try: () => toFrame(table, value), catch: (e) => e as Artifact.ArtifactMismatch })
-      outputs[name] = { ...(yield* ctx.store.putBlob(Artifact.encode(frame))), table: table.name }
+      const chunks = yield* Effect.promise(() => Artifact.encodeChunks(frame))
+      outputs[name] = { ...(yield* ctx.store.putBlob(chunks)), table: table.name }
       frames[name] = frame
     }
     const manifest: Manifest = {

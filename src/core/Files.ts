@@ -25,6 +25,19 @@ export const io = <A>(operation: string, file: string, run: () => Promise<A>): E
 export const errorCode = (cause: unknown): string | undefined =>
   typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined
 
+const writeAll = async (handle: fs.FileHandle, chunks: ReadonlyArray<Uint8Array>) => {
+  // writev takes at most IOV_MAX buffers per call and may write part of them.
+  for (let i = 0; i < chunks.length; i += 512) {
+    let batch = chunks.slice(i, i + 512)
+    while (batch.length > 0) {
+      const { bytesWritten } = await handle.writev(batch as Array<Uint8Array>)
+      let left = bytesWritten
+      while (batch.length > 0 && left >= batch[0]!.byteLength) left -= batch.shift()!.byteLength
+      if (left > 0) batch[0] = batch[0]!.subarray(left)
+    }
+  }
+}
+
 const fsyncDir = async (dir: string) => {
   const handle = await fs.open(dir, "r")
   try {
@@ -39,14 +52,15 @@ const fsyncDir = async (dir: string) => {
  * fresh file in `tmpDir` (same file system), are fsynced, and are renamed into place; the directory is
  * then fsynced so the rename itself survives a crash.
  */
-export const publish = (tmpDir: string, target: string, bytes: Uint8Array | string) =>
+export const publish = (tmpDir: string, target: string, bytes: Uint8Array | string | ReadonlyArray<Uint8Array>) =>
   io("publish", target, async () => {
     const tmp = path.join(tmpDir, `${randomUUID()}.tmp`)
     await fs.mkdir(path.dirname(target), { recursive: true })
     const handle = await fs.open(tmp, "wx")
     try {
       Fault.point(`open ${path.basename(target)}`)
-      await handle.writeFile(bytes)
+      if (typeof bytes === "string" || bytes instanceof Uint8Array) await handle.writeFile(bytes)
+      else await writeAll(handle, bytes)
       Fault.point(`write ${path.basename(target)}`)
       await handle.sync()
     } finally {

@@ -303,6 +303,9 @@ export const node = <Self, I extends Step.Tables, O extends Step.Tables>(
     return refs as Refs<O>
   })
 
+export const isRef = (value: unknown): value is ArtifactRef =>
+  typeof value === "object" && value !== null && "node" in value && "output" in value && "load" in value && "resolved" in value
+
 /** Loads the data behind a handle (verifying it if it comes from the store). */
 export const load = <T extends Artifact.Table<any>>(ref: ArtifactRef<T>) => ref.load
 

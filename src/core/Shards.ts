@@ -34,7 +34,9 @@ export const map = <C extends Artifact.Columns, I>(context: Step.RunContext, spe
         Effect.gen(function*() {
           const started = Date.now()
           const unitDigest = Hash.digestJson((spec.keyOf ?? ((u: I) => u))(unit))
-          const preimage = { ...parent, step, inputs: { unit: unitDigest } }
+          // The task sees only its unit, so the unit (with the code version and environment) is the
+          // whole of what decides a shard: the step's params stay out, and shards outlive param changes.
+          const preimage = { ...parent, step, params: {}, inputs: { unit: unitDigest } }
           const key = Step.key(preimage)
           const resolve = (force: boolean) =>
             Entry.resolve(context.entries, {

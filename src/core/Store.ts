@@ -74,14 +74,24 @@ export const make = (root: string) => {
 
   const init = Files.io("init", root, () => fs.mkdir(tmp, { recursive: true }))
 
-  /** Stores bytes under their digest. Writing an existing blob is a no-op: same name, same bytes. */
-  const putBlob = (bytes: Uint8Array): Effect.Effect<BlobInfo, Files.StoreIOError> =>
+  /**
+   * Stores bytes (one buffer, or chunks in order) under their digest. Writing an existing blob is a
+   * no-op: same name, same bytes.
+   */
+  const putBlob = (bytes: Uint8Array | ReadonlyArray<Uint8Array>): Effect.Effect<BlobInfo, Files.StoreIOError> =>
     Effect.gen(function*() {
-      const digest = Hash.sha256(bytes)
+      const chunks = bytes instanceof Uint8Array ? [bytes] : bytes
+      const h = Hash.hasher()
+      let size = 0
+      for (const chunk of chunks) {
+        h.update(chunk)
+        size += chunk.byteLength
+      }
+      const digest = h.digest()
       const target = blobPath(digest)
       const existing = yield* Files.sizeIfExists(target)
-      if (existing !== bytes.length) yield* Files.publish(tmp, target, bytes)
-      return { digest, size: bytes.length }
+      if (existing !== size) yield* Files.publish(tmp, target, chunks)
+      return { digest, size }
     })
 
   /** Moves a blob aside so the manifests that name it become misses and their steps recompute. */
