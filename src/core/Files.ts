@@ -72,38 +72,25 @@ export const publish = (tmpDir: string, target: string, bytes: Uint8Array | stri
     await fsyncDir(path.dirname(target))
   })
 
-/** Reads a file, or returns undefined when it does not exist. */
-export const readIfExists = (file: string) =>
-  io("read", file, async () => {
-    try {
-      return await fs.readFile(file)
-    } catch (cause) {
+/** Runs a file operation; a missing file gives undefined instead of an error. */
+const ifExists = <A>(operation: string, file: string, run: () => Promise<A>) =>
+  io(operation, file, () =>
+    run().catch((cause) => {
       if (errorCode(cause) === "ENOENT") return undefined
       throw cause
-    }
-  })
+    }))
+
+/** Reads a file, or returns undefined when it does not exist. */
+export const readIfExists = (file: string) => ifExists("read", file, () => fs.readFile(file))
 
 /** Size of a file, or undefined when it does not exist. */
-export const sizeIfExists = (file: string) =>
-  io("stat", file, async () => {
-    try {
-      return (await fs.stat(file)).size
-    } catch (cause) {
-      if (errorCode(cause) === "ENOENT") return undefined
-      throw cause
-    }
-  })
+export const sizeIfExists = (file: string) => ifExists("stat", file, async () => (await fs.stat(file)).size)
 
 /** All files below `dir` (relative paths), or none when it does not exist. */
 export const listFiles = (dir: string) =>
-  io("list", dir, async () => {
-    try {
-      const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true })
-      return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort()
-    } catch (cause) {
-      if (errorCode(cause) === "ENOENT") return []
-      throw cause
-    }
-  })
+  ifExists("list", dir, async () => {
+    const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true })
+    return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort()
+  }).pipe(Effect.map((files) => files ?? []))
 
 export const removeIfExists = (file: string) => io("remove", file, () => fs.rm(file, { force: true }))

@@ -80,11 +80,13 @@ export const runs = (store: Store["Service"], staleMs = 15_000) =>
         const markerFile = store.dir("runs", `${runId}.live`)
         const marker = await fs.stat(markerFile).catch(() => undefined)
         const owner = marker && await fs.readFile(markerFile, "utf8").then((t) => JSON.parse(t), () => undefined)
-        const dead = owner?.host === os.hostname() && !Process.alive(owner.pid)
+        // As for leases: the pid decides on this host, the heartbeat on another.
+        const live = marker !== undefined &&
+          (owner?.host === os.hostname() ? Process.alive(owner.pid) : Date.now() - marker.mtimeMs < staleMs)
         return {
           runId,
           events: parse(text),
-          live: marker !== undefined && !dead && Date.now() - marker.mtimeMs < staleMs,
+          live,
           mtimeMs: stat.mtimeMs
         }
       })

@@ -1,7 +1,8 @@
 /**
  * Per-key leases: the writer of a cache key holds `leases/<step>/<key>.lease` (created exclusively) and
  * touches it every heartbeat. Others wait for the manifest to appear or the lease to go. A lease whose
- * holder died (its pid is gone on this host, or its heartbeat is older than `staleMs`) is taken over.
+ * holder died (its pid is gone, on this host; its heartbeat is older than `staleMs`, on another) is
+ * taken over.
  * There is no global lock: unrelated keys never wait on each other.
  */
 import { randomUUID } from "node:crypto"
@@ -25,8 +26,18 @@ export const defaults: Options = { heartbeatMs: 1_000, staleMs: 15_000, pollMs: 
 
 const decodeLease = Schema.decodeUnknownOption(Schema.fromJsonString(Lease))
 
+/** Owners of the leases this process holds now. */
+const heldHere = new Set<string>()
+
+// On this host the holder's pid tells for sure, even when a long synchronous step has kept its
+// heartbeat from firing; a holder on another host is judged by its heartbeat. A lease naming this
+// very pid but not held here was left by a killed process whose pid this one reuses.
 const isStale = (lease: Lease, mtimeMs: number, options: Options) =>
-  (lease.host === os.hostname() && !Process.alive(lease.pid)) || Date.now() - mtimeMs > options.staleMs
+  lease.host !== os.hostname()
+    ? Date.now() - mtimeMs > options.staleMs
+    : lease.pid === process.pid
+    ? !heldHere.has(lease.owner)
+    : !Process.alive(lease.pid)
 
 /**
  * Runs `compute` while holding the lease of (step, key), unless `hit` finds the result first — before
@@ -101,7 +112,8 @@ export const withLease = <A, E, R>(
   const holding = Effect.scoped(
     Effect.gen(function*() {
       Fault.point("lease acquired")
-      yield* Effect.addFinalizer(() => release)
+      heldHere.add(owner)
+      yield* Effect.addFinalizer(() => Effect.andThen(release, Effect.sync(() => heldHere.delete(owner))))
       yield* Effect.forkScoped(heartbeat)
       const found = yield* work.hit
       if (Option.isSome(found)) return found.value

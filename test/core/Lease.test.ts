@@ -76,6 +76,14 @@ describe("Lease", () => {
       assert.strictEqual(value, "mine")
     }))
 
+  it.live("takes over a lease naming this process's pid that this process does not hold (pid reuse)", () =>
+    Effect.gen(function*() {
+      const store = yield* newStore
+      writeLease(store, "s", "k", process.pid)
+      const value = yield* Lease.withLease(store, "s", "k", "r", { hit: Effect.succeed(Option.none()), compute: Effect.succeed("mine") }, fast)
+      assert.strictEqual(value, "mine")
+    }))
+
   it.live("takes over a lease from another host once its heartbeat is stale", () =>
     Effect.gen(function*() {
       const store = yield* newStore
@@ -86,14 +94,20 @@ describe("Lease", () => {
       assert.strictEqual(value, "mine")
     }))
 
-  it.live("leaves a fresh lease of a live holder alone", () =>
+  it.live("leaves alone a fresh lease from another host, and one of a live process here however old", () =>
     Effect.gen(function*() {
       const store = yield* newStore
-      writeLease(store, "s", "k", process.pid, "another-host")
-      const attempt = yield* Effect.timeoutOption(
-        Lease.withLease(store, "s", "k", "r", { hit: Effect.succeed(Option.none()), compute: Effect.succeed("stolen") }, fast),
-        "300 millis"
-      )
-      assert.isTrue(Option.isNone(attempt))
+      writeLease(store, "s", "remote", process.pid, "another-host")
+      // A long synchronous step cannot heartbeat: on this host a live pid is enough.
+      const local = writeLease(store, "s", "local", process.ppid)
+      const old = new Date(Date.now() - 120_000)
+      utimesSync(local, old, old)
+      for (const key of ["remote", "local"]) {
+        const attempt = yield* Effect.timeoutOption(
+          Lease.withLease(store, "s", key, "r", { hit: Effect.succeed(Option.none()), compute: Effect.succeed("stolen") }, fast),
+          "300 millis"
+        )
+        assert.isTrue(Option.isNone(attempt), key)
+      }
     }))
 })
