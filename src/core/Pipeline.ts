@@ -235,16 +235,17 @@ export const node = <Self, I extends Step.Tables, O extends Step.Tables>(
 
     const explainNode = Effect.gen(function*() {
       const { key, pre, unknown } = yield* keyOf
+      const found = unknown.length > 0 || forced ? Option.none() : yield* rt.store.lookup(impl.step, key)
       const explanation = unknown.length > 0
         ? Explain.upstream(id, impl.step, unknown.map((u) => ({ input: u.name, node: u.ref.node })))
         : forced
         ? Explain.forced(id, impl.step, key)
-        : Option.isSome(yield* rt.store.lookup(impl.step, key))
+        : Option.isSome(found)
         ? Explain.hit(id, impl.step, key)
         : yield* Explain.miss(rt.store, id, pre, key)
       rt.explanations.push(explanation)
-      const resolved: Resolved = explanation.verdict === "hit"
-        ? { entry: { step: impl.step, key }, outputs: (yield* rt.store.lookup(impl.step, key).pipe(Effect.map(Option.getOrThrow))).outputs, frames: undefined }
+      const resolved: Resolved = Option.isSome(found)
+        ? { entry: { step: impl.step, key }, outputs: found.value.outputs, frames: undefined }
         : { entry: undefined, outputs: undefined, frames: undefined }
       return { result: resolved, repair: Effect.fail(failed(new ExplainStopped({ node: id }).message)) }
     })
