@@ -78,13 +78,19 @@ const checkLength = (t: Table<any>, name: string, actual: number, expected: numb
   if (actual !== expected) throw mismatch(t, name, `${expected} values`, `${actual} values`)
 }
 
+/** The vector width of a column in a frame: fixed by the table, or (dynamic) read from the data. */
+export const widthOf = (column: Column.Any, values: ArrayLike<unknown>, length: number): number =>
+  column.width > 0 ? column.width : length === 0 ? 0 : values.length / length
+
 const validateColumn = (t: Table<any>, name: string, column: Column.Any, values: unknown, length: number) => {
   if (column.kind === "vector") {
     if (!(values instanceof Float32Array)) throw mismatch(t, name, "a Float32Array", describeValue(values))
-    checkLength(t, name, values.length, length * column.width)
+    const width = widthOf(column, values, length)
+    if (!Number.isInteger(width)) throw mismatch(t, name, `a multiple of ${length} values`, `${values.length} values`)
+    checkLength(t, name, values.length, length * width)
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) {
-        throw mismatch(t, name, "finite numbers", `${values[i]} at row ${Math.floor(i / column.width)}`)
+        throw mismatch(t, name, "finite numbers", `${values[i]} at row ${Math.floor(i / width)}`)
       }
     }
     return
@@ -114,12 +120,11 @@ export const make = <C extends Columns>(t: Table<C>, columns: ColumnData<C>): Fr
   for (const key of Object.keys(columns)) {
     if (!(key in t.columns)) throw mismatch(t, key, "no such column", "present")
   }
-  const first = names[0]
-  const firstColumn = first === undefined ? undefined : t.columns[first]!
-  const firstValues = first === undefined ? undefined : (columns as any)[first]
-  const length = firstColumn === undefined || firstValues === undefined || firstValues === null
-    ? 0
-    : Math.floor(firstValues.length / firstColumn.width)
+  // The row count comes from the first column of known width (a table needs one).
+  const first = names.find((n) => t.columns[n]!.width > 0)
+  if (first === undefined) throw mismatch(t, names[0] ?? "(none)", "a table with at least one column of known width", "none")
+  const firstValues = (columns as any)[first]
+  const length = firstValues === undefined || firstValues === null ? 0 : Math.floor(firstValues.length / t.columns[first]!.width)
   for (const name of names) {
     const values = (columns as any)[name]
     if (values === undefined) throw mismatch(t, name, Column.describeType(t.columns[name]!), "missing")
@@ -139,7 +144,7 @@ export const fromRows = <C extends Columns>(t: Table<C>, rows: ReadonlyArray<unk
   for (const name of names) {
     const c = t.columns[name]!
     out[name] = c.kind === "vector"
-      ? new Float32Array(rows.length * c.width)
+      ? new Float32Array(rows.length * (c.width || (rows[0] as any)?.[name]?.length || 0))
       : !c.nullable && c.kind === "float64"
       ? new Float64Array(rows.length)
       : !c.nullable && c.kind === "int32"
@@ -156,7 +161,7 @@ export const fromRows = <C extends Columns>(t: Table<C>, rows: ReadonlyArray<unk
     const row = result.success as Record<string, unknown>
     for (const name of names) {
       const c = t.columns[name]!
-      if (c.kind === "vector") out[name].set(row[name], i * c.width)
+      if (c.kind === "vector") out[name].set(row[name], i * (row[name] as Float32Array).length)
       else out[name][i] = row[name]
     }
   })
@@ -170,7 +175,8 @@ export const toRows = <C extends Columns>(frame: Frame<C>): Array<Row<C>> => {
     const row: Record<string, unknown> = {}
     for (const [name, c] of Object.entries(frame.table.columns)) {
       const values = (frame.columns as any)[name]
-      row[name] = c.kind === "vector" ? values.subarray(i * c.width, (i + 1) * c.width) : values[i]
+      const w = widthOf(c, values, frame.length)
+      row[name] = c.kind === "vector" ? values.subarray(i * w, (i + 1) * w) : values[i]
     }
     rows.push(row)
   }
@@ -181,14 +187,15 @@ export const toRows = <C extends Columns>(frame: Frame<C>): Array<Row<C>> => {
 // Arrow encoding
 
 const toArrowData = (column: Column.Any, values: any, length: number): Arrow.Data => {
-  const type = column.arrowType()
+  const width = widthOf(column, values, length)
+  const type = column.arrowType(width)
   switch (column.kind) {
     case "vector":
       return Arrow.makeData({
         type: type as Arrow.FixedSizeList,
         length,
         nullCount: 0,
-        child: Arrow.makeData({ type: new Arrow.Float32(), length: length * column.width, data: values })
+        child: Arrow.makeData({ type: new Arrow.Float32(), length: length * width, data: values })
       })
     case "float64":
     case "int32":
@@ -201,9 +208,9 @@ const toArrowData = (column: Column.Any, values: any, length: number): Arrow.Dat
 
 const toArrowTable = <C extends Columns>(frame: Frame<C>): Arrow.Table => {
   const entries = Object.entries(frame.table.columns)
-  const fields = entries.map(([name, c]) => new Arrow.Field(name, c.arrowType(), c.nullable))
-  const schema = new Arrow.Schema(fields, new Map([[TABLE_KEY, frame.table.name]]))
   const children = entries.map(([name, c]) => toArrowData(c, (frame.columns as any)[name], frame.length))
+  const fields = entries.map(([name, c], i) => new Arrow.Field(name, children[i]!.type, c.nullable))
+  const schema = new Arrow.Schema(fields, new Map([[TABLE_KEY, frame.table.name]]))
   const struct = Arrow.makeData({ type: new Arrow.Struct(fields), length: frame.length, nullCount: 0, children })
   return new Arrow.Table(schema, [new Arrow.RecordBatch(schema, struct)])
 }
@@ -228,9 +235,9 @@ const arrowTypeName = (type: Arrow.DataType): string => {
 }
 
 const sameType = (column: Column.Any, type: Arrow.DataType): boolean => {
-  const expected = column.arrowType()
+  const expected = column.arrowType(1)
   if (column.kind === "vector") {
-    return type instanceof Arrow.FixedSizeList && type.listSize === column.width &&
+    return type instanceof Arrow.FixedSizeList && (column.width === 0 || type.listSize === column.width) &&
       Arrow.DataType.isFloat(type.children[0]!.type) && type.children[0]!.type.precision === Arrow.Precision.SINGLE
   }
   return expected.typeId === type.typeId &&
@@ -239,11 +246,16 @@ const sameType = (column: Column.Any, type: Arrow.DataType): boolean => {
 }
 
 /** Concatenated primitive values of a column, zero-copy when the column is one contiguous chunk. */
-const primitiveValues = (vector: Arrow.Vector, Ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor, width: number) => {
+const primitiveValues = (
+  vector: Arrow.Vector,
+  Ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor,
+  list: boolean
+) => {
+  const width = list ? (vector.type as Arrow.FixedSizeList).listSize : 1
   const chunks = vector.data.map((d) => {
-    const leaf = width === 1 ? d : d.children[0]!
-    const start = width === 1 ? d.offset : leaf.offset + d.offset * width
-    return (leaf.values as InstanceType<typeof Ctor>).subarray(start, start + d.length * width)
+    const leaf = list ? d.children[0]! : d
+    const start = list ? leaf.offset + d.offset * width : d.offset
+    return width === 0 ? new Ctor(0) : (leaf.values as InstanceType<typeof Ctor>).subarray(start, start + d.length * width)
   })
   if (chunks.length === 1) return chunks[0]!
   const out = new Ctor(vector.length * width)
@@ -287,9 +299,9 @@ export const decode = <C extends Columns>(t: Table<C>, bytes: Uint8Array): Frame
   const out: Record<string, unknown> = {}
   for (const [name, column] of Object.entries(t.columns)) {
     const vector = arrow.getChild(name)!
-    if (column.kind === "vector") out[name] = primitiveValues(vector, Float32Array, column.width)
-    else if (!column.nullable && column.kind === "float64") out[name] = primitiveValues(vector, Float64Array, 1)
-    else if (!column.nullable && column.kind === "int32") out[name] = primitiveValues(vector, Int32Array, 1)
+    if (column.kind === "vector") out[name] = primitiveValues(vector, Float32Array, true)
+    else if (!column.nullable && column.kind === "float64") out[name] = primitiveValues(vector, Float64Array, false)
+    else if (!column.nullable && column.kind === "int32") out[name] = primitiveValues(vector, Int32Array, false)
     else out[name] = Array.from(vector as Iterable<unknown>)
   }
   return { table: t, length: arrow.numRows, columns: out as ColumnData<C> }

@@ -8,10 +8,11 @@ import { Schema } from "effect"
 interface ColumnOf<Kind extends string, Cell, Values> {
   readonly kind: Kind
   readonly nullable: boolean
-  /** Vector width; 1 for scalar columns. */
+  /** Vector width: 1 for scalar columns, 0 for a vector whose width each artifact fixes. */
   readonly width: number
   readonly cell: Schema.Codec<Cell, any>
-  readonly arrowType: () => Arrow.DataType
+  /** The Arrow type; `width` is the artifact's vector width (it matters only for dynamic vectors). */
+  readonly arrowType: (width: number) => Arrow.DataType
   /** Phantom: the columnar in-memory type. */
   readonly _values?: Values
 }
@@ -49,15 +50,22 @@ export const int32: Int32 = {
 }
 export const bool: Bool = { kind: "bool", nullable: false, width: 1, cell: Schema.Boolean, arrowType: () => new Arrow.Bool() }
 
-/** A float32 vector of `width` elements per row (embeddings, encodings). */
-export const vector = (width: number): Vector => {
-  if (!Number.isInteger(width) || width < 1) throw new RangeError(`vector width must be a positive integer, got ${width}`)
+/**
+ * A float32 vector of `width` elements per row (embeddings, encodings). Without a width, each artifact
+ * fixes its own (an encoding step whose width depends on its params); it is read from the data.
+ */
+export const vector = (width?: number): Vector => {
+  if (width !== undefined && (!Number.isInteger(width) || width < 1)) {
+    throw new RangeError(`vector width must be a positive integer, got ${width}`)
+  }
   return {
     kind: "vector",
     nullable: false,
-    width,
-    cell: FiniteFloat32Array.check(Schema.makeFilter((v) => v.length === width || `expected ${width} elements, got ${v.length}`)),
-    arrowType: () => new Arrow.FixedSizeList(width, new Arrow.Field("item", new Arrow.Float32(), false))
+    width: width ?? 0,
+    cell: width === undefined
+      ? FiniteFloat32Array
+      : FiniteFloat32Array.check(Schema.makeFilter((v) => v.length === width || `expected ${width} elements, got ${v.length}`)),
+    arrowType: (w) => new Arrow.FixedSizeList(width ?? w, new Arrow.Field("item", new Arrow.Float32(), false))
   }
 }
 
@@ -67,4 +75,5 @@ export const nullable = <C extends Scalar>(column: C): Nullable<C> =>
 
 /** Human name of a column type, as used in error messages and `describe`. */
 export const describeType = (column: Any): string =>
-  (column.kind === "vector" ? `vector<float32>[${column.width}]` : column.kind) + (column.nullable ? " (nullable)" : "")
+  (column.kind === "vector" ? `vector<float32>[${column.width === 0 ? "any" : column.width}]` : column.kind) +
+  (column.nullable ? " (nullable)" : "")

@@ -58,6 +58,20 @@ describe("Artifact", () => {
     expect(Array.from(frame.columns.x)).toEqual(Array.from(x))
   })
 
+  it("takes a vector's width from the data when the table leaves it open", () => {
+    const Features = Artifact.table("test/features", { arch: Column.utf8, x: Column.vector() })
+    for (const width of [1, 7]) {
+      const x = Float32Array.from({ length: 3 * width }, (_, i) => i)
+      const back = Artifact.decode(Features, Artifact.encode(Artifact.make(Features, { arch: ["a", "b", "c"], x })))
+      expect(Array.from(back.columns.x)).toEqual(Array.from(x))
+      expect(Artifact.toRows(back)[2]!.x.length).toBe(width)
+    }
+    expect(Artifact.decode(Features, Artifact.encode(Artifact.empty(Features))).columns.x.length).toBe(0)
+    expect(() => Artifact.make(Features, { arch: ["a", "b"], x: new Float32Array(3) })).toThrowError(/"x" is 3 values, expected a multiple of 2 values/)
+    const Fixed = Artifact.table("test/features", { arch: Column.utf8, x: Column.vector(2) })
+    expect(() => Artifact.decode(Fixed, Artifact.encode(Artifact.make(Features, { arch: ["a"], x: new Float32Array(3) })))).toThrowError(/vector<float32>\[3\], expected vector<float32>\[2\]/)
+  })
+
   it("handles empty tables", () => {
     const back = Artifact.decode(Everything, Artifact.encode(Artifact.empty(Everything)))
     expect(back.length).toBe(0)
