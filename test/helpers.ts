@@ -17,3 +17,6 @@ export const tempDir = (prefix = "cole-test-") => {
 }
 
 export const repoRoot = path.resolve(import.meta.dirname, "..")
+
+/** The shared folder beside the project (specs, NB201 tables); never copied into the repo. */
+export const sharedDir = path.resolve(repoRoot, "..", "shared")

@@ -1,0 +1,24 @@
+/** The NAS-Bench-201 search space, as the search-space interface. */
+import { Arch, TranspileOptions } from "../../../schemas/Nb201.ts"
+import type { Space } from "../../core/Space.ts"
+import { encodings } from "./Encodings.ts"
+import { enumerate, mutate, sample } from "./Sampling.ts"
+import { format, parse } from "./Strings.ts"
+import { transpile } from "./Transpile.ts"
+
+const here = (file: string) => new URL(file, import.meta.url).href
+
+export const nb201: Space<Arch, TranspileOptions> = {
+  name: "nb201",
+  version: 1,
+  sources: ["./Ops.ts", "./Strings.ts", "./Sampling.ts", "./Encodings.ts", "./Transpile.ts", "./Texts.ts"].map(here),
+  arch: Arch,
+  parse,
+  format,
+  sample,
+  mutate,
+  enumerate,
+  encodings,
+  transpileOptions: TranspileOptions,
+  transpile
+}
