@@ -1,12 +1,20 @@
-/** Every built-in step implementation, for the drift guard and `cole steps ls`. */
+/** Every built-in step implementation and search space, for the drift guard and `cole steps ls`. */
 import type * as Step from "../core/Step.ts"
+import { spaces } from "../spaces/registry.ts"
 import * as Gaussian from "./demo/Gaussian.ts"
 import * as Standardization from "./demo/Standardization.ts"
 import * as Summaries from "./demo/Summaries.ts"
+import * as SpaceSteps from "./SpaceSteps.ts"
 
 export const implementations: ReadonlyArray<Step.Identity> = [
   Gaussian.layer,
   Standardization.layer,
   Summaries.summary,
-  Summaries.norms
+  Summaries.norms,
+  SpaceSteps.architectures,
+  SpaceSteps.transpile,
+  SpaceSteps.encode,
+  SpaceSteps.evaluate,
+  // A space is versioned like a step: its version enters the keys of the steps that use it.
+  ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))
 ]

@@ -1,0 +1,9 @@
+/** The tables that flow between the search-space steps; every one is keyed by the arch string. */
+import * as Artifact from "../src/core/Artifact.ts"
+import * as Column from "../src/core/Column.ts"
+
+export const Architectures = Artifact.table("architectures", { arch: Column.utf8 })
+export const CodeText = Artifact.table("code-text", { arch: Column.utf8, code: Column.utf8 })
+/** Features of any width: structural encodings, embeddings, their reductions. */
+export const Features = Artifact.table("features", { arch: Column.utf8, x: Column.vector() })
+export const Objective = Artifact.table("objective", { arch: Column.utf8, value: Column.float64 })

@@ -1,0 +1,110 @@
+/**
+ * The NB201 ground-truth table (../shared/data/nb201/): one accuracy per architecture and column, read
+ * from CSV and checked on load — 15,625 unique canonical arch strings, numbers in [0, 100].
+ */
+import { readFileSync, statSync } from "node:fs"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { Data, Effect, Result } from "effect"
+import * as Hash from "../../core/Hash.ts"
+import { format, parse } from "./Strings.ts"
+
+/** Objective columns and the file that holds each. */
+export const COLUMNS: Readonly<Record<string, string>> = {
+  cifar10_test: "nb201.csv",
+  cifar100_test: "nb201.csv",
+  imagenet16_test: "nb201.csv",
+  cifar10_valid_12ep: "nb201_12epoch.csv",
+  cifar10_test_12ep: "nb201_12epoch.csv",
+  cifar100_valid_12ep: "nb201_12epoch.csv",
+  cifar100_test_12ep: "nb201_12epoch.csv",
+  imagenet16_valid_12ep: "nb201_12epoch.csv",
+  imagenet16_test_12ep: "nb201_12epoch.csv"
+}
+
+export const ROWS = 15_625
+
+const HOW = "Provide the table with --nb201 PATH or COLE_NB201=PATH (a folder holding nb201.csv and nb201_12epoch.csv, or one CSV file with an `arch` column)"
+
+export class TableError extends Data.TaggedError("Nb201TableError")<{ readonly file: string; readonly problem: string }> {
+  override get message() {
+    return `NB201 table ${this.file}: ${this.problem}. ${HOW}`
+  }
+}
+
+export class UnknownObjective extends Data.TaggedError("UnknownObjective")<{ readonly objective: string }> {
+  override get message() {
+    return `unknown NB201 objective ${JSON.stringify(this.objective)}; known: ${Object.keys(COLUMNS).join(", ")}`
+  }
+}
+
+/** ../shared/data/nb201 beside the project. */
+export const defaultFolder = () => fileURLToPath(new URL("../../../../shared/data/nb201/", import.meta.url))
+
+/** The CSV that holds `objective`: `location` (or $COLE_NB201) is a CSV file or a folder of them. */
+export const resolveFile = (objective: string, location?: string) =>
+  Effect.gen(function*() {
+    const file = COLUMNS[objective]
+    if (file === undefined) return yield* new UnknownObjective({ objective })
+    const where = location ?? process.env.COLE_NB201 ?? defaultFolder()
+    const isDir = (() => {
+      try {
+        return statSync(where).isDirectory()
+      } catch {
+        return false
+      }
+    })()
+    return isDir ? path.join(where, file) : where
+  })
+
+export interface Table {
+  readonly file: string
+  readonly digest: Hash.Digest
+  readonly objective: string
+  /** Accuracy (%) by canonical arch string. */
+  readonly values: ReadonlyMap<string, number>
+}
+
+/** Reads and checks one objective column of an NB201 CSV. */
+export const load = (file: string, objective: string) =>
+  Effect.gen(function*() {
+    const fail = (problem: string) => Effect.fail(new TableError({ file, problem }))
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(file)
+    } catch (e) {
+      return yield* fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    }
+    const lines = bytes.toString("utf8").split(/\r?\n/)
+    while (lines.length > 0 && lines.at(-1) === "") lines.pop()
+    const header = (lines[0] ?? "").split(",")
+    const archAt = header.indexOf("arch")
+    const valueAt = header.indexOf(objective)
+    if (archAt < 0) return yield* fail(`has no "arch" column (columns: ${header.join(", ")})`)
+    if (valueAt < 0) return yield* fail(`has no "${objective}" column (columns: ${header.join(", ")})`)
+    if (lines.length - 1 !== ROWS) return yield* fail(`has ${lines.length - 1} rows, expected ${ROWS} (one per architecture)`)
+    const values = new Map<string, number>()
+    for (let i = 1; i < lines.length; i++) {
+      const fields = lines[i]!.split(",")
+      if (fields.length !== header.length) return yield* fail(`line ${i + 1} has ${fields.length} fields, expected ${header.length}`)
+      const arch = fields[archAt]!
+      const parsed = parse(arch)
+      if (Result.isFailure(parsed)) return yield* fail(`line ${i + 1}: ${parsed.failure.message}`)
+      if (format(parsed.success) !== arch) return yield* fail(`line ${i + 1}: ${JSON.stringify(arch)} is not in canonical form`)
+      if (values.has(arch)) return yield* fail(`line ${i + 1}: ${JSON.stringify(arch)} appears twice`)
+      const text = fields[valueAt]!
+      const value = Number(text)
+      if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 100) {
+        return yield* fail(`line ${i + 1}: ${objective} is ${JSON.stringify(text)}, expected an accuracy in [0, 100]`)
+      }
+      values.set(arch, value)
+    }
+    return { file, digest: Hash.sha256(bytes), objective, values } satisfies Table
+  })
+
+/** The maximum of the column and every architecture that reaches it. */
+export const optimum = (table: Table) => {
+  let best = -Infinity
+  for (const v of table.values.values()) best = Math.max(best, v)
+  return { value: best, archs: [...table.values].filter(([, v]) => v === best).map(([a]) => a).sort() }
+}

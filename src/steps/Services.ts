@@ -1,0 +1,23 @@
+/** The step services of the search-space part of the pipeline: what each step takes and gives. */
+import { Architectures as ArchTable, CodeText, Features, Objective } from "../../schemas/Tables.ts"
+import * as Step from "../core/Step.ts"
+
+export class Architectures extends Step.Service<Architectures>()("architectures", {
+  inputs: {},
+  outputs: { architectures: ArchTable }
+}) {}
+
+export class Transpile extends Step.Service<Transpile>()("transpile", {
+  inputs: { architectures: ArchTable },
+  outputs: { code: CodeText }
+}) {}
+
+export class Encode extends Step.Service<Encode>()("encode", {
+  inputs: { architectures: ArchTable },
+  outputs: { features: Features }
+}) {}
+
+export class Evaluate extends Step.Service<Evaluate>()("evaluate", {
+  inputs: { architectures: ArchTable },
+  outputs: { objective: Objective }
+}) {}

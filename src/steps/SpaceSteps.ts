@@ -1,0 +1,101 @@
+/**
+ * Implementations of the search-space steps for any space of the registry: list or sample
+ * architectures, transpile them to code text, encode them structurally, evaluate them. Each names its
+ * space (and the space's version) in its key, so a space's code change invalidates exactly its results.
+ */
+import { Data, Effect, Schema } from "effect"
+import * as Rng from "../core/Rng.ts"
+import { encodeAll } from "../core/Space.ts"
+import * as Step from "../core/Step.ts"
+import { getSpace, spaceFact, spaces } from "../spaces/registry.ts"
+import { Evaluator } from "./Evaluator.ts"
+import { parseAll } from "./parseAll.ts"
+import { Architectures, Encode, Evaluate, Transpile } from "./Services.ts"
+
+const here = import.meta.url
+const spaceSources = Object.values(spaces).flatMap((s) => s.sources)
+
+export class InvalidStepInput extends Data.TaggedError("InvalidStepInput")<{ readonly step: string; readonly problem: string }> {
+  override get message() {
+    return `${this.step}: ${this.problem}`
+  }
+}
+
+const spaceEnvironment = (params: { readonly space: string }) => getSpace(params.space).pipe(Effect.map(spaceFact))
+
+/** All architectures of the space (when it can list them), or `count` sampled with `seed`. */
+export const architectures = Step.implement(Architectures, {
+  implementation: "space",
+  version: 1,
+  params: Schema.Struct({ space: Schema.String, sample: Schema.optional(Schema.Struct({ count: Schema.Int, seed: Schema.Int })) }),
+  sources: [here],
+  environment: spaceEnvironment,
+  run: (_inputs, params) =>
+    Effect.gen(function*() {
+      const space = yield* getSpace(params.space)
+      if (params.sample === undefined) {
+        if (space.enumerate === undefined) {
+          return yield* new InvalidStepInput({ step: "architectures", problem: `space ${space.name} cannot be enumerated; give sample: { count, seed }` })
+        }
+        return { architectures: { arch: space.enumerate().map(space.format) } }
+      }
+      const rng = Rng.make(params.sample.seed, "architectures")
+      return { architectures: { arch: Array.from({ length: params.sample.count }, () => space.format(space.sample(rng))) } }
+    })
+})
+
+/** Code text of every architecture; `options` are the space's transpiler options (mode, add-on, …). */
+export const transpile = Step.implement(Transpile, {
+  implementation: "space",
+  version: 1,
+  params: Schema.Struct({ space: Schema.String, options: Schema.Json }),
+  sources: [here, ...spaceSources],
+  environment: spaceEnvironment,
+  run: ({ architectures }, params) =>
+    Effect.gen(function*() {
+      const space = yield* getSpace(params.space)
+      const options = yield* Schema.decodeUnknownEffect(space.transpileOptions)(params.options).pipe(
+        Effect.mapError((e) => new InvalidStepInput({ step: "transpile", problem: `options ${JSON.stringify(params.options)}: ${e.message}` }))
+      )
+      const archs = yield* parseAll(space, architectures.columns.arch)
+      return { code: { arch: architectures.columns.arch, code: archs.map((a) => space.transpile(a, options)) } }
+    })
+})
+
+/** A structural encoding of every architecture (`onehot30`, `path-naslib`, …). */
+export const encode = Step.implement(Encode, {
+  implementation: "space",
+  version: 1,
+  params: Schema.Struct({ space: Schema.String, encoding: Schema.String }),
+  sources: [here, ...spaceSources],
+  environment: spaceEnvironment,
+  run: ({ architectures }, params) =>
+    Effect.gen(function*() {
+      const space = yield* getSpace(params.space)
+      const encoding = space.encodings[params.encoding]
+      if (encoding === undefined) {
+        return yield* new InvalidStepInput({
+          step: "encode",
+          problem: `space ${space.name} has no encoding ${JSON.stringify(params.encoding)}; known: ${Object.keys(space.encodings).join(", ")}`
+        })
+      }
+      const archs = yield* parseAll(space, architectures.columns.arch)
+      return { features: { arch: architectures.columns.arch, x: encodeAll(encoding, archs) } }
+    })
+})
+
+/** The objective value of every architecture, from the Evaluator layer (a benchmark table, …). */
+export const evaluate = Step.implement(Evaluate, {
+  implementation: "evaluator",
+  version: 1,
+  params: Schema.Struct({}),
+  sources: [here],
+  environment: () => Effect.map(Evaluator, (e) => e.facts),
+  run: ({ architectures }) =>
+    Effect.gen(function*() {
+      const evaluator = yield* Evaluator
+      const value = new Float64Array(architectures.length)
+      for (let i = 0; i < architectures.length; i++) value[i] = yield* evaluator.evaluate(architectures.columns.arch[i]!)
+      return { objective: { arch: architectures.columns.arch, value } }
+    })
+})
