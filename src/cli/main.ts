@@ -17,31 +17,21 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { implementations } from "../steps/registry.ts"
 import * as Format from "./format.ts"
+import { oneLine, store } from "./common.ts"
 import { loadPipeline } from "./loadPipeline.ts"
+import { spaceCommands } from "./spaceCommands.ts"
 
 const LOCK_FILE = new URL("../../steps.lock.json", import.meta.url)
 
-class CliFailure extends Error {}
-
-/** Prints a failure as one line and fails the command, so the process exits non-zero. */
-const oneLine = <A, E, R>(self: Effect.Effect<A, E, R>) =>
-  self.pipe(
-    Effect.catchCause((cause) =>
-      Effect.gen(function*() {
-        const error = (cause.reasons.find((r) => r._tag === "Fail") as { error?: unknown } | undefined)?.error
-          ?? (cause.reasons[0] as { defect?: unknown } | undefined)?.defect
-        const text = error instanceof Error ? error.message : String(error)
-        yield* Console.error(`cole: ${text.replace(/\s*\n\s*/g, " ")}`)
-        return yield* Effect.die(new CliFailure(text))
-      })
-    )
-  )
-
-const store = Flag.String("store").pipe(
-  Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
-  Flag.withDefault(process.env.COLE_STORE ?? "artifacts")
-)
 const pipelineFile = Argument.String("pipeline-file").pipe(Argument.withDescription("A module whose default export is a pipeline"))
+// Sets $COLE_NB201 before the pipeline file is loaded, so its benchmark layers read that table.
+const nb201 = Flag.String("nb201").pipe(
+  Flag.withDescription("NB201 table folder or CSV for the pipeline's benchmark (sets $COLE_NB201)"),
+  Flag.optional
+)
+const useNb201 = (location: Option.Option<string>) =>
+  Effect.sync(() => Option.map(location, (l) => (process.env.COLE_NB201 = path.resolve(l))))
+
 const force = Flag.String("force").pipe(
   Flag.withDescription("Recompute this step (a step name or node id); repeatable"),
   Flag.atLeast(0)
@@ -82,15 +72,17 @@ const run = Command.make(
     file: pipelineFile,
     store,
     force,
+    nb201,
     workers: Flag.Int("workers").pipe(
       Flag.withDescription("Worker threads for sharded work (0 runs shards in this thread; default: one per core)"),
       Flag.optional
     ),
     ref: Flag.String("ref").pipe(Flag.withDescription("Name this run's results, keeping them from gc"), Flag.optional)
   },
-  ({ file, force, ref, store, workers }) =>
+  ({ file, force, nb201, ref, store, workers }) =>
     oneLine(
       Effect.gen(function*() {
+        yield* useNb201(nb201)
         const pipeline = yield* loadPipeline(file)
         const { report, value } = yield* Pipeline.run(pipeline, {
           force,
@@ -118,9 +110,10 @@ const run = Command.make(
     )
 ).pipe(Command.withDescription("Run a pipeline; finished nodes are reused from the store, the rest run"))
 
-const explain = Command.make("explain", { file: pipelineFile, store, force }, ({ file, force, store }) =>
+const explain = Command.make("explain", { file: pipelineFile, store, force, nb201 }, ({ file, force, nb201, store }) =>
   oneLine(
     Effect.gen(function*() {
+      yield* useNb201(nb201)
       const pipeline = yield* loadPipeline(file)
       const explanation = yield* Pipeline.explain(pipeline, { force })
       const nodes: ReadonlyArray<Explain.NodeExplanation> = explanation.nodes
@@ -220,7 +213,7 @@ const steps = Command.make("steps").pipe(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([run, explain, cache, steps])
+  Command.withSubcommands([run, explain, cache, steps, ...spaceCommands])
 )
 
 cole.pipe(

@@ -366,7 +366,8 @@ const execute = <A, E, R, LE>(
         value,
         failures: [...failures.values()],
         report,
-        explanations: rt.explanations,
+        // In declaration order, whatever order the nodes finished in.
+        explanations: rt.nodes.flatMap((n) => rt.explanations.filter((e) => e.node === n.id)),
         nodes: rt.nodes.map((n) => ({ id: n.id, step: n.step }))
       }
     })

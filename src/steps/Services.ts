@@ -21,3 +21,9 @@ export class Evaluate extends Step.Service<Evaluate>()("evaluate", {
   inputs: { architectures: ArchTable },
   outputs: { objective: Objective }
 }) {}
+
+/** An objective table brought in from outside (a benchmark CSV, a user's labels). */
+export class ImportObjective extends Step.Service<ImportObjective>()("import-objective", {
+  inputs: {},
+  outputs: { objective: Objective }
+}) {}

@@ -1,0 +1,24 @@
+/** Pieces every command shares: the store flag and one-line error reporting. */
+import { Console, Effect } from "effect"
+import { Flag } from "effect/cli"
+
+class CliFailure extends Error {}
+
+/** Prints a failure as one line and fails the command, so the process exits non-zero. */
+export const oneLine = <A, E, R>(self: Effect.Effect<A, E, R>) =>
+  self.pipe(
+    Effect.catchCause((cause) =>
+      Effect.gen(function*() {
+        const error = (cause.reasons.find((r) => r._tag === "Fail") as { error?: unknown } | undefined)?.error
+          ?? (cause.reasons[0] as { defect?: unknown } | undefined)?.defect
+        const text = error instanceof Error ? error.message : String(error)
+        yield* Console.error(`cole: ${text.replace(/\s*\n\s*/g, " ")}`)
+        return yield* Effect.die(new CliFailure(text))
+      })
+    )
+  )
+
+export const store = Flag.String("store").pipe(
+  Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
+  Flag.withDefault(process.env.COLE_STORE ?? "artifacts")
+)

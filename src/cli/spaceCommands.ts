@@ -1,0 +1,134 @@
+/**
+ * Commands on single architectures of a search space — format, sample, transpile, encode, benchmark —
+ * and `import`, which brings a benchmark table into the store.
+ */
+import * as path from "node:path"
+import { Console, Effect, Layer, Option, Result, Schema } from "effect"
+import { Argument, Command, Flag } from "effect/cli"
+import * as Executor from "../core/Executor.ts"
+import * as Pipeline from "../core/Pipeline.ts"
+import * as Progress from "../core/Progress.ts"
+import * as Rng from "../core/Rng.ts"
+import { encodeAll, type Space } from "../core/Space.ts"
+import * as Store from "../core/Store.ts"
+import { getSpace } from "../spaces/registry.ts"
+import { Evaluator, Nb201Benchmark } from "../steps/Evaluator.ts"
+import { nb201Csv, objectiveColumns } from "../steps/ImportNb201.ts"
+import { ImportObjective } from "../steps/Services.ts"
+import { oneLine, store } from "./common.ts"
+import * as Format from "./format.ts"
+
+const space = Flag.String("space").pipe(Flag.withDescription("Search space (nb201)"), Flag.withDefault("nb201"))
+const archArgument = Argument.String("arch").pipe(Argument.withDescription("An architecture in the space's string form"))
+const nb201Location = Flag.String("nb201").pipe(
+  Flag.withDescription("NB201 table: a folder with nb201.csv and nb201_12epoch.csv, or one CSV (default: $COLE_NB201, then ../shared/data/nb201)"),
+  Flag.optional
+)
+
+const parseArch = (s: Space<any, any>, text: string) =>
+  Effect.suspend(() => {
+    const parsed = s.parse(text)
+    return Result.isSuccess(parsed) ? Effect.succeed(parsed.success) : Effect.fail(parsed.failure)
+  })
+
+const format = Command.make("format", { space, arch: archArgument }, ({ arch, space }) =>
+  oneLine(Effect.gen(function*() {
+    const s = yield* getSpace(space)
+    yield* Console.log(s.format(yield* parseArch(s, arch)))
+  }))).pipe(Command.withDescription("Re-print an architecture in canonical form (or say what is wrong with it)"))
+
+const sample = Command.make(
+  "sample",
+  {
+    space,
+    count: Flag.Int("count").pipe(Flag.withDescription("How many architectures"), Flag.withDefault(1)),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("Random seed"), Flag.withDefault(0))
+  },
+  ({ count, seed, space }) =>
+    oneLine(Effect.gen(function*() {
+      const s = yield* getSpace(space)
+      if (count < 0) return yield* Effect.fail(new Error(`--count ${count}: expected a non-negative integer`))
+      const rng = Rng.make(seed, "architectures")
+      const lines = Array.from({ length: count }, () => s.format(s.sample(rng)))
+      if (lines.length > 0) yield* Console.log(lines.join("\n"))
+    }))
+).pipe(Command.withDescription("Print random valid architectures, one per line (the space's sampling rule)"))
+
+const transpile = Command.make(
+  "transpile",
+  {
+    space,
+    arch: archArgument,
+    mode: Flag.String("mode").pipe(Flag.withDescription("Verbosity: exclude-helper, helper or inline"), Flag.withDefault("exclude-helper")),
+    addon: Flag.String("addon").pipe(Flag.withDescription("Prepended context: none, comment or backbone"), Flag.withDefault("none"))
+  },
+  ({ addon, arch, mode, space }) =>
+    oneLine(Effect.gen(function*() {
+      const s = yield* getSpace(space)
+      const options = yield* Schema.decodeUnknownEffect(s.transpileOptions)({ mode, addon }).pipe(
+        Effect.mapError((e) => new Error(`transpile options ${JSON.stringify({ mode, addon })}: ${e.message}`))
+      )
+      yield* Console.log(s.transpile(yield* parseArch(s, arch), options))
+    }))
+).pipe(Command.withDescription("Print an architecture's code text followed by one newline"))
+
+const encode = Command.make(
+  "encode",
+  { space, arch: archArgument, encoding: Flag.String("encoding").pipe(Flag.withDescription("Encoding name (onehot30, path-naslib, …)")) },
+  ({ arch, encoding, space }) =>
+    oneLine(Effect.gen(function*() {
+      const s = yield* getSpace(space)
+      const e = s.encodings[encoding]
+      if (e === undefined) {
+        return yield* Effect.fail(new Error(`--encoding ${JSON.stringify(encoding)}: ${s.name} has ${Object.keys(s.encodings).join(", ")}`))
+      }
+      yield* Console.log(JSON.stringify(Array.from(encodeAll(e, [yield* parseArch(s, arch)]))))
+    }))
+).pipe(Command.withDescription("Print an architecture's encoding as a JSON array on one line"))
+
+const benchmark = Command.make(
+  "benchmark",
+  {
+    space,
+    arch: archArgument,
+    objective: Flag.String("objective").pipe(Flag.withDescription("Column: cifar10_test, cifar100_test, imagenet16_test or a *_12ep column"), Flag.withDefault("cifar10_test")),
+    nb201: nb201Location
+  },
+  ({ arch, nb201, objective, space }) =>
+    oneLine(Effect.gen(function*() {
+      const s = yield* getSpace(space)
+      const canonical = s.format(yield* parseArch(s, arch))
+      const evaluator = yield* Evaluator
+      yield* Console.log(String(yield* evaluator.evaluate(canonical)))
+    }).pipe(Effect.provide(Nb201Benchmark.layer({ objective, ...Option.match(nb201, { onNone: () => ({}), onSome: (location) => ({ location }) }) }))))
+).pipe(Command.withDescription("Print an architecture's accuracy from the benchmark table"))
+
+const importNb201 = Command.make(
+  "nb201",
+  { store, file: Argument.String("csv").pipe(Argument.withDescription("An NB201 table (nb201.csv or nb201_12epoch.csv)")) },
+  ({ file, store }) =>
+    oneLine(Effect.gen(function*() {
+      const columns = yield* Effect.try({ try: () => objectiveColumns(file), catch: () => new Error(`cannot read ${file}`) })
+      const layer = nb201Csv(path.resolve(file))
+      // One node per column, each with its own params layer.
+      const program = Effect.forEach(columns, (column) =>
+        Pipeline.node(ImportObjective, {}, { id: column }).pipe(Effect.provide(layer({ column })), Effect.map((o) => o.objective)))
+      const { value, report } = yield* Pipeline.run(Pipeline.make("import-nb201", program, Layer.empty))
+      const s = yield* Store.Store
+      const rows: Array<Array<string>> = []
+      for (const [i, ref] of value.entries()) {
+        const node = report.nodes[i]!
+        yield* s.setRef(`nb201/${columns[i]}`, [{ step: node.step, key: node.key! }])
+        const output = (yield* ref.resolved).outputs![ref.output]!
+        rows.push([`nb201/${columns[i]}`, node.status, `${output.digest.slice(0, 19)}…`, Format.bytes(output.size)])
+      }
+      yield* Console.log(`imported ${columns.length} objective columns of ${file}:\n${Format.table(["ref", "status", "digest", "size"], rows)}`)
+    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
+).pipe(Command.withDescription("Store each objective column of an NB201 CSV as a typed artifact, named by a ref"))
+
+const importCommand = Command.make("import").pipe(
+  Command.withDescription("Bring outside tables into the store"),
+  Command.withSubcommands([importNb201])
+)
+
+export const spaceCommands = [format, sample, transpile, encode, benchmark, importCommand] as const
