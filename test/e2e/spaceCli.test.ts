@@ -38,3 +38,18 @@ describe("cole space commands", () => {
     expect(unknown.stderr.trim()).toBe(`cole: unknown search space "nb999"; known: nb201`)
   }, 60_000)
 })
+
+describe("cole import nb201", () => {
+  it("stores each objective column as a typed artifact under a ref; a second import is all hits", async () => {
+    const { tempDir } = await import("../helpers.ts")
+    const store = tempDir()
+    const first = await cole(["import", "nb201", "../shared/data/nb201/nb201_12epoch.csv", "--store", store])
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/imported 6 objective columns/)
+    expect(first.stdout).toMatch(/nb201\/cifar10_valid_12ep\s+computed\s+sha256:/)
+    const again = await cole(["import", "nb201", "../shared/data/nb201/nb201_12epoch.csv", "--store", store])
+    expect(again.stdout.match(/ hit /g)).toHaveLength(6)
+    const ls = await cole(["cache", "ls", "--store", store])
+    expect(ls.stdout).toMatch(/refs: .*nb201\/imagenet16_test_12ep \(1\)/)
+  }, 60_000)
+})
