@@ -3,13 +3,13 @@
  * and `import`, which brings a benchmark table into the store.
  */
 import * as path from "node:path"
-import { Console, Effect, Layer, Option, Result, Schema } from "effect"
+import { Console, Effect, Layer, Option, Result } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Rng from "../core/Rng.ts"
-import { encodeAll, type Space } from "../core/Space.ts"
+import { decodeTranspileOptions, encodeAll, getEncoding, type Space } from "../core/Space.ts"
 import * as Store from "../core/Store.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { Evaluator, Nb201Benchmark } from "../steps/Evaluator.ts"
@@ -65,9 +65,7 @@ const transpile = Command.make(
   ({ addon, arch, mode, space }) =>
     oneLine(Effect.gen(function*() {
       const s = yield* getSpace(space)
-      const options = yield* Schema.decodeUnknownEffect(s.transpileOptions)({ mode, addon }).pipe(
-        Effect.mapError((e) => new Error(`transpile options ${JSON.stringify({ mode, addon })}: ${e.message}`))
-      )
+      const options = yield* decodeTranspileOptions(s, { mode, addon })
       yield* Console.log(s.transpile(yield* parseArch(s, arch), options))
     }))
 ).pipe(Command.withDescription("Print an architecture's code text followed by one newline"))
@@ -78,10 +76,7 @@ const encode = Command.make(
   ({ arch, encoding, space }) =>
     oneLine(Effect.gen(function*() {
       const s = yield* getSpace(space)
-      const e = s.encodings[encoding]
-      if (e === undefined) {
-        return yield* Effect.fail(new Error(`--encoding ${JSON.stringify(encoding)}: ${s.name} has ${Object.keys(s.encodings).join(", ")}`))
-      }
+      const e = yield* getEncoding(s, encoding)
       yield* Console.log(JSON.stringify(Array.from(encodeAll(e, [yield* parseArch(s, arch)]))))
     }))
 ).pipe(Command.withDescription("Print an architecture's encoding as a JSON array on one line"))

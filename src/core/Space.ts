@@ -4,7 +4,7 @@
  * transpiler to code text with its own options Schema. Steps and pipelines only ever see this
  * interface, so adding a space changes nothing in core, steps or pipelines.
  */
-import { Data, type Result, type Schema } from "effect"
+import { Data, Effect, type Result, Schema } from "effect"
 import type { Rng } from "./Rng.ts"
 
 export class ArchParseError extends Data.TaggedError("ArchParseError")<{
@@ -51,3 +51,37 @@ export const encodeAll = <A>(encoding: Encoding<A>, archs: ReadonlyArray<A>): Fl
   archs.forEach((arch, i) => encoding.encodeInto(arch, out, i * encoding.dimensions))
   return out
 }
+
+export class UnknownEncoding extends Data.TaggedError("UnknownEncoding")<{
+  readonly space: string
+  readonly name: string
+  readonly known: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `space ${this.space} has no encoding ${JSON.stringify(this.name)}; known: ${this.known.join(", ")}`
+  }
+}
+
+export class InvalidTranspileOptions extends Data.TaggedError("InvalidTranspileOptions")<{
+  readonly space: string
+  readonly options: unknown
+  readonly problem: string
+}> {
+  override get message() {
+    return `${this.space} transpile options ${JSON.stringify(this.options)}: ${this.problem}`
+  }
+}
+
+/** A space's encoding by name. */
+export const getEncoding = <A>(space: Space<A, any>, name: string): Effect.Effect<Encoding<A>, UnknownEncoding> => {
+  const encoding = space.encodings[name]
+  return encoding !== undefined
+    ? Effect.succeed(encoding)
+    : Effect.fail(new UnknownEncoding({ space: space.name, name, known: Object.keys(space.encodings) }))
+}
+
+/** Decodes transpiler options with the space's Schema. */
+export const decodeTranspileOptions = <O>(space: Space<any, O>, options: unknown): Effect.Effect<O, InvalidTranspileOptions> =>
+  Schema.decodeUnknownEffect(space.transpileOptions)(options).pipe(
+    Effect.mapError((e) => new InvalidTranspileOptions({ space: space.name, options, problem: e.message.replace(/\s*\n\s*/g, " ") }))
+  )

@@ -5,7 +5,7 @@
  */
 import { Data, Effect, Schema } from "effect"
 import * as Rng from "../core/Rng.ts"
-import { encodeAll } from "../core/Space.ts"
+import { decodeTranspileOptions, encodeAll, getEncoding } from "../core/Space.ts"
 import * as Step from "../core/Step.ts"
 import { getSpace, spaceFact, spaces } from "../spaces/registry.ts"
 import { Evaluator } from "./Evaluator.ts"
@@ -54,9 +54,7 @@ export const transpile = Step.implement(Transpile, {
   run: ({ architectures }, params) =>
     Effect.gen(function*() {
       const space = yield* getSpace(params.space)
-      const options = yield* Schema.decodeUnknownEffect(space.transpileOptions)(params.options).pipe(
-        Effect.mapError((e) => new InvalidStepInput({ step: "transpile", problem: `options ${JSON.stringify(params.options)}: ${e.message}` }))
-      )
+      const options = yield* decodeTranspileOptions(space, params.options)
       const archs = yield* parseAll(space, architectures.columns.arch)
       return { code: { arch: architectures.columns.arch, code: archs.map((a) => space.transpile(a, options)) } }
     })
@@ -72,13 +70,7 @@ export const encode = Step.implement(Encode, {
   run: ({ architectures }, params) =>
     Effect.gen(function*() {
       const space = yield* getSpace(params.space)
-      const encoding = space.encodings[params.encoding]
-      if (encoding === undefined) {
-        return yield* new InvalidStepInput({
-          step: "encode",
-          problem: `space ${space.name} has no encoding ${JSON.stringify(params.encoding)}; known: ${Object.keys(space.encodings).join(", ")}`
-        })
-      }
+      const encoding = yield* getEncoding(space, params.encoding)
       const archs = yield* parseAll(space, architectures.columns.arch)
       return { features: { arch: architectures.columns.arch, x: encodeAll(encoding, archs) } }
     })
