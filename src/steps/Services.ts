@@ -27,3 +27,9 @@ export class ImportObjective extends Step.Service<ImportObjective>()("import-obj
   inputs: {},
   outputs: { objective: Objective }
 }) {}
+
+/** Code text → one vector per architecture (a frozen LM through ONNX, or a model-free featurizer). */
+export class Embed extends Step.Service<Embed>()("embed", {
+  inputs: { code: CodeText },
+  outputs: { embeddings: Features }
+}) {}
