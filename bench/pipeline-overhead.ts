@@ -38,13 +38,13 @@ const shift = Step.implement(Shift, {
   run: ({ values }, { by }) => Effect.sync(() => ({ values: { v: values.columns.v.map((x) => x + by) } }))
 })
 
-// Each node id names its own Shift layer, so that nine invocations have nine different params.
+// Each node brings its own Shift layer, so that nine invocations have nine different params.
 const program = Effect.gen(function*() {
   let { values } = yield* Pipeline.node(Source, {})
   const firsts: Array<Pipeline.ArtifactRef<typeof Values>> = []
   for (let i = 1; i <= 9; i++) {
     const input = i % 3 === 0 ? firsts[0]! : values
-    const out = yield* Pipeline.node(Shift, { values: input }, { id: `shift-${i}` }).pipe(Effect.provide(shift({ by: i })))
+    const out = yield* Pipeline.node(Shift, { values: input }, { id: `shift-${i}`, layer: shift({ by: i }) })
     values = out.values
     firsts.push(out.values)
   }

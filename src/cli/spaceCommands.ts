@@ -107,7 +107,7 @@ const importNb201 = Command.make(
       const layer = nb201Csv(path.resolve(file))
       // One node per column, each with its own params layer.
       const program = Effect.forEach(columns, (column) =>
-        Pipeline.node(ImportObjective, {}, { id: column }).pipe(Effect.provide(layer({ column })), Effect.map((o) => o.objective)))
+        Pipeline.node(ImportObjective, {}, { id: column, layer: layer({ column }) }).pipe(Effect.map((o) => o.objective)))
       const { value, report } = yield* Pipeline.run(Pipeline.make("import-nb201", program, Layer.empty))
       const s = yield* Store.Store
       const rows: Array<Array<string>> = []

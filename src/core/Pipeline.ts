@@ -90,13 +90,13 @@ export type Platform = Store | Executor | Progress
 /** A declared pipeline: a name, a program over step services, and the layers that implement them. */
 export interface Pipeline<A = unknown, E = unknown, R = any, LE = unknown> {
   readonly name: string
-  readonly program: Effect.Effect<A, E, R | Runtime>
+  readonly program: Effect.Effect<A, E, R | Runtime | Platform>
   readonly layer: Layer.Layer<R, LE, Platform>
 }
 
 export const make = <A, E, R, LE>(
   name: string,
-  program: Effect.Effect<A, E, R | Runtime>,
+  program: Effect.Effect<A, E, R | Runtime | Platform>,
   layer: Layer.Layer<R, LE, Platform>
 ): Pipeline<A, E, R, LE> => ({ name, program, layer })
 
@@ -156,14 +156,30 @@ const uniqueId = (rt: RuntimeShape, wanted: string) => {
  * Declares one invocation of a step. Returns at once with a handle per output; the node itself runs
  * in the background, after the nodes it takes inputs from.
  */
-export const node = <Self, I extends Step.Tables, O extends Step.Tables>(
+export function node<Self, I extends Step.Tables, O extends Step.Tables>(
   service: Step.Service<Self, I, O>,
   inputs: Refs<I>,
-  options: { readonly id?: string } = {}
-): Effect.Effect<Refs<O>, never, Runtime | Self> =>
-  Effect.gen(function*() {
+  options?: { readonly id?: string }
+): Effect.Effect<Refs<O>, never, Runtime | Self>
+/**
+ * With `layer`, the node uses its own implementation (an ablation variant within one pipeline); the
+ * layer lives as long as the run, like the pipeline's own layers.
+ */
+export function node<Self, I extends Step.Tables, O extends Step.Tables, LE>(
+  service: Step.Service<Self, I, O>,
+  inputs: Refs<I>,
+  options: { readonly id?: string; readonly layer: Layer.Layer<Self, LE, Platform> }
+): Effect.Effect<Refs<O>, LE, Runtime | Platform>
+export function node<Self, I extends Step.Tables, O extends Step.Tables>(
+  service: Step.Service<Self, I, O>,
+  inputs: Refs<I>,
+  options: { readonly id?: string; readonly layer?: Layer.Layer<Self, unknown, Platform> } = {}
+): Effect.Effect<Refs<O>, unknown, any> {
+  return Effect.gen(function*() {
     const rt = yield* Runtime
-    const impl = (yield* service) as unknown as Step.Implementation
+    const impl = (options.layer === undefined
+      ? yield* service
+      : Context.get(yield* Layer.buildWithScope(options.layer, rt.scope), service)) as unknown as Step.Implementation
     const id = uniqueId(rt, options.id ?? impl.step)
     const done = yield* Deferred.make<Resolved, NodeFailed>()
     rt.nodes.push({ id, step: impl.step, done })
@@ -303,6 +319,7 @@ export const node = <Self, I extends Step.Tables, O extends Step.Tables>(
     }
     return refs as Refs<O>
   })
+}
 
 export const isRef = (value: unknown): value is ArtifactRef =>
   typeof value === "object" && value !== null && "node" in value && "output" in value && "load" in value && "resolved" in value
@@ -344,8 +361,11 @@ const execute = <A, E, R, LE>(
         onNode: options.onNode ?? (() => undefined)
       }
       const started = Date.now()
+      // The layers live as long as this run, not just the program: nodes keep running after the
+      // program has declared them, and their resources (ONNX sessions) must outlive it.
+      const services = yield* Layer.buildWithScope(pipeline.layer, scope)
       const value = yield* Effect.exit(
-        pipeline.program.pipe(Effect.provideService(Runtime, rt), Effect.provide(pipeline.layer))
+        pipeline.program.pipe(Effect.provideService(Runtime, rt), Effect.provideContext(services))
       )
       // Wait for every declared node, also those the program's value does not depend on.
       const exits = yield* Effect.forEach(rt.nodes, (n) => Effect.exit(Deferred.await(n.done)))

@@ -3,7 +3,7 @@
  * tables; its implementations are layers that carry their identity (implementation name, version) and
  * their params into the cache key. Swapping a layer is an ablation: each variant caches separately.
  */
-import { Context, Data, Effect, Layer, Schema } from "effect"
+import { Context, Data, Effect, Layer, Schema, type Scope } from "effect"
 import type { KeyPreimage } from "../../schemas/Store.ts"
 import * as Artifact from "./Artifact.ts"
 import type * as Entry from "./Entry.ts"
@@ -97,12 +97,17 @@ export interface RunContext {
   readonly record: (unit: { readonly node: string; readonly step: string; readonly key: string; readonly status: "hit" | "computed"; readonly ms: number }) => Effect.Effect<void>
 }
 
-export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R> {
+export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R, Res = undefined, ERes = never> {
   readonly implementation: string
   readonly version: number
   readonly params: Schema.Codec<P, PE>
-  readonly environment?: (params: P) => Effect.Effect<Readonly<Record<string, Json>>, unknown, R>
-  readonly run: (inputs: Frames<I>, params: P, context: RunContext) => Effect.Effect<Outputs<O>, unknown, R>
+  /**
+   * A resource the implementation holds while its layer lives (an ONNX session): acquired when the
+   * layer is built, released when the layer's scope closes.
+   */
+  readonly resource?: (params: P) => Effect.Effect<Res, ERes, R | Scope.Scope>
+  readonly environment?: (params: P, resource: Res) => Effect.Effect<Readonly<Record<string, Json>>, unknown, R>
+  readonly run: (inputs: Frames<I>, params: P, context: RunContext, resource: Res) => Effect.Effect<Outputs<O>, unknown, R>
   /** The implementation's own module (`import.meta.url`), plus any helper modules it depends on. */
   readonly sources: ReadonlyArray<string>
 }
@@ -111,12 +116,12 @@ export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R
  * Makes the layer constructor of one implementation: `implement(Reducer, {...})({ components: 128 })`.
  * Params are decoded with the Schema (a typed error names what is wrong) and re-encoded for the key.
  */
-export const implement = <Self, I extends Tables, O extends Tables, P, PE, R>(
+export const implement = <Self, I extends Tables, O extends Tables, P, PE, R, Res = undefined, ERes = never>(
   service: Service<Self, I, O>,
-  spec: ImplementationSpec<I, O, P, PE, R>
+  spec: ImplementationSpec<I, O, P, PE, R, Res, ERes>
 ) => {
   const step = definition(service)
-  const layer = (params: PE): Layer.Layer<Self, InvalidParams, R> =>
+  const layer = (params: PE): Layer.Layer<Self, InvalidParams | ERes, Exclude<R, Scope.Scope>> =>
   Layer.effect(
     service,
     Effect.gen(function*() {
@@ -130,6 +135,7 @@ export const implement = <Self, I extends Tables, O extends Tables, P, PE, R>(
         )
       )
       const encoded = yield* Schema.encodeEffect(spec.params)(decoded).pipe(Effect.orDie)
+      const resource = spec.resource === undefined ? (undefined as Res) : yield* spec.resource(decoded)
       const context = yield* Effect.context<R>()
       return {
         step: step.stepName,
@@ -140,8 +146,8 @@ export const implement = <Self, I extends Tables, O extends Tables, P, PE, R>(
         params: encoded as Json,
         environment: spec.environment === undefined
           ? Effect.succeed({})
-          : Effect.provideContext(spec.environment(decoded), context),
-        run: (inputs, runContext) => Effect.provideContext(spec.run(inputs, decoded, runContext), context),
+          : Effect.provideContext(spec.environment(decoded, resource), context),
+        run: (inputs, runContext) => Effect.provideContext(spec.run(inputs, decoded, runContext, resource), context),
         sources: spec.sources
       } satisfies Implementation<I, O>
     })

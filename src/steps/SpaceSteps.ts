@@ -23,11 +23,15 @@ export class InvalidStepInput extends Data.TaggedError("InvalidStepInput")<{ rea
 
 const spaceEnvironment = (params: { readonly space: string }) => getSpace(params.space).pipe(Effect.map(spaceFact))
 
-/** All architectures of the space (when it can list them), or `count` sampled with `seed`. */
+/** All architectures of the space (or the first `limit`), or `count` sampled with `seed`. */
 export const architectures = Step.implement(Architectures, {
   implementation: "space",
   version: 1,
-  params: Schema.Struct({ space: Schema.String, sample: Schema.optional(Schema.Struct({ count: Schema.Int, seed: Schema.Int })) }),
+  params: Schema.Struct({
+    space: Schema.String,
+    sample: Schema.optional(Schema.Struct({ count: Schema.Int, seed: Schema.Int })),
+    limit: Schema.optional(Schema.Int.check(Schema.isGreaterThan(0)))
+  }),
   sources: [here],
   environment: spaceEnvironment,
   run: (_inputs, params) =>
@@ -37,7 +41,7 @@ export const architectures = Step.implement(Architectures, {
         if (space.enumerate === undefined) {
           return yield* new InvalidStepInput({ step: "architectures", problem: `space ${space.name} cannot be enumerated; give sample: { count, seed }` })
         }
-        return { architectures: { arch: space.enumerate().map(space.format) } }
+        return { architectures: { arch: space.enumerate().slice(0, params.limit).map(space.format) } }
       }
       const rng = Rng.make(params.sample.seed, "architectures")
       return { architectures: { arch: Array.from({ length: params.sample.count }, () => space.format(space.sample(rng))) } }

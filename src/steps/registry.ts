@@ -4,6 +4,7 @@ import { spaces } from "../spaces/registry.ts"
 import * as Gaussian from "./demo/Gaussian.ts"
 import * as Standardization from "./demo/Standardization.ts"
 import * as Summaries from "./demo/Summaries.ts"
+import { OnnxEmbedder } from "./embed/OnnxEmbedder.ts"
 import { HashedNgramEmbedder } from "./HashedNgram.ts"
 import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
@@ -18,6 +19,7 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   SpaceSteps.encode,
   SpaceSteps.evaluate,
   HashedNgramEmbedder.layer,
+  OnnxEmbedder.identity,
   nb201Csv(""),
   // A space is versioned like a step: its version enters the keys of the steps that use it.
   ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))

@@ -1,0 +1,138 @@
+/**
+ * The `Embed` step through a frozen LM (ONNX Runtime). Embeddings are cached per text: every text
+ * already embedded under the same model, tokenizer and settings (in any earlier run, for any pipeline)
+ * is reused; the rest are planned into length-sorted batches, grouped into shards, and each shard is its
+ * own cache entry — so a killed run resumes shard by shard, and new architectures embed only their own
+ * texts. Because shards hold whole batches of one sorted plan, resuming reproduces exactly the batches
+ * an uninterrupted run would have used, and with them the same bytes.
+ */
+import { Effect, Option, Schema } from "effect"
+import * as Artifact from "../../core/Artifact.ts"
+import * as Column from "../../core/Column.ts"
+import * as Entry from "../../core/Entry.ts"
+import * as Hash from "../../core/Hash.ts"
+import { tracked } from "../../core/Progress.ts"
+import * as Step from "../../core/Step.ts"
+import { Embed } from "../Services.ts"
+import * as OnnxSession from "./OnnxSession.ts"
+
+/** One shard of cached embeddings: the texts (by digest) and their vectors. */
+export const EmbeddingShard = Artifact.table("embedding-shard", { text: Column.utf8, x: Column.vector() })
+
+const SHARD_STEP = "embed.shard"
+
+/** What enters the cache key; the model folder's path and the thread count do not. */
+const Params = Schema.Struct({
+  maxLength: Schema.Int.check(Schema.isGreaterThan(0)),
+  batchSize: Schema.Int.check(Schema.isGreaterThan(0)),
+  pooling: Schema.Literals(["mean", "last-token", "all-layer-mean"]),
+  paddingSide: Schema.Literals(["auto", "left", "right"]),
+  positionIds: Schema.Literals(["arange", "mask-cumsum"])
+})
+
+export interface Options {
+  readonly model: string
+  readonly executionProvider?: OnnxSession.Provider
+  readonly maxLength?: number
+  readonly batchSize?: number
+  readonly pooling?: OnnxSession.Pooling
+  readonly paddingSide?: "auto" | "left" | "right"
+  readonly positionIds?: "arange" | "mask-cumsum"
+  readonly threads?: number
+  /** Batches per shard (the resume granularity); does not change any number. */
+  readonly batchesPerShard?: number
+}
+
+const sameIdentity = (a: Record<string, unknown>, b: Record<string, unknown>) => Hash.canonicalJson(a) === Hash.canonicalJson(b)
+
+const implementation = (options: Options) =>
+  Step.implement(Embed, {
+    implementation: "onnx",
+    version: 1,
+    params: Params,
+    sources: [import.meta.url, ...["./OnnxSession.ts", "./Pooling.ts", "./Tokenization.ts", "./ModelFolder.ts"].map((f) => new URL(f, import.meta.url).href)],
+    resource: (params) =>
+      OnnxSession.open({
+        model: options.model,
+        executionProvider: options.executionProvider ?? "cpu",
+        ...params,
+        ...(options.threads === undefined ? {} : { threads: options.threads })
+      }),
+    environment: (_params, session) => Effect.succeed(session.facts),
+    run: ({ code }, params, context, session) =>
+      Effect.gen(function*() {
+        const store = context.entries.store
+        const texts = code.columns.code
+        const keys = texts.map(OnnxSession.textKey)
+        const identity = { implementation: context.preimage.implementation, version: context.preimage.version, params: context.preimage.params, environment: context.preimage.environment }
+
+        // Texts embedded before under this identity, from the shards in the store.
+        const known = new Map<string, Float32Array>()
+        for (const entry of yield* store.entries) {
+          if (entry.step !== SHARD_STEP || Option.isNone(entry.manifest)) continue
+          const m = entry.manifest.value
+          if (!sameIdentity({ ...m.preimage, step: undefined, inputs: undefined, keyFormat: undefined }, identity)) continue
+          if (Option.isNone(yield* store.lookup(entry.step, entry.key))) continue
+          const bytes = yield* store.readBlob(m.outputs.shard!.digest as Hash.Digest).pipe(Effect.option)
+          if (Option.isNone(bytes)) continue
+          const shard = Artifact.decode(EmbeddingShard, bytes.value)
+          shard.columns.text.forEach((t, i) => known.set(t, shard.columns.x.subarray(i * session.hidden, (i + 1) * session.hidden)))
+        }
+
+        const missing = [...new Set(keys.filter((k) => !known.has(k)))]
+        const textOf = new Map(keys.map((k, i) => [k, texts[i]!]))
+        const missingTexts = missing.map((k) => textOf.get(k)!)
+        const counts = missingTexts.map((t) => session.tokenization.encode(t).ids.length)
+        const batches = OnnxSession.plan(counts, missing, params.batchSize)
+        const perShard = options.batchesPerShard ?? 16
+        const shards: Array<Array<Array<number>>> = []
+        for (let i = 0; i < batches.length; i += perShard) shards.push(batches.slice(i, i + perShard))
+
+        yield* tracked(`${context.node}: embedding ${missing.length} of ${keys.length} texts`, missing.length, (tracker) =>
+          Effect.forEach(shards, (shardBatches) =>
+            Effect.gen(function*() {
+              const started = Date.now()
+              const rows = shardBatches.flat()
+              const shardKeys = rows.map((r) => missing[r]!)
+              const unit = Hash.digestJson(shardKeys)
+              const preimage = { ...context.preimage, step: SHARD_STEP, inputs: { texts: unit } }
+              const key = Step.key(preimage)
+              const local = shardBatches.map((b) => b.map((r) => rows.indexOf(r)))
+              const result = yield* Entry.resolve(context.entries, {
+                preimage,
+                key,
+                force: false,
+                outputs: { shard: EmbeddingShard },
+                inputs: { texts: { digest: unit, producer: null } },
+                produce: session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n)).pipe(
+                  Effect.map((x) => ({ shard: { text: shardKeys, x } }))
+                )
+              })
+              const frame = result.frames?.shard ?? Artifact.decode(EmbeddingShard, yield* store.readBlob(result.outputs!.shard!.digest as Hash.Digest))
+              const x = frame.columns.x as Float32Array
+              ;(frame.columns.text as ReadonlyArray<string>).forEach((t, i) => known.set(t, x.subarray(i * session.hidden, (i + 1) * session.hidden)))
+              if (result.frames === undefined) tracker.advance(rows.length)
+              yield* context.record({ node: `${context.node}[${unit.slice(7, 15)}]`, step: SHARD_STEP, key, status: result.frames === undefined ? "hit" : "computed", ms: Date.now() - started })
+            }), { discard: true })
+        )
+
+        const x = new Float32Array(keys.length * session.hidden)
+        keys.forEach((k, i) => x.set(known.get(k)!, i * session.hidden))
+        return { embeddings: { arch: code.columns.arch, x } }
+      })
+  })
+
+const withDefaults = (options: Options) => ({
+  maxLength: options.maxLength ?? 512,
+  batchSize: options.batchSize ?? 32,
+  pooling: options.pooling ?? "mean",
+  paddingSide: options.paddingSide ?? "auto",
+  positionIds: options.positionIds ?? "arange"
+})
+
+export const OnnxEmbedder = {
+  /** The Embed step on the model folder `options.model`; the session lives as long as the layer. */
+  layer: (options: Options) => implementation(options)(withDefaults(options)),
+  /** The identity the drift guard checks. */
+  identity: implementation({ model: "" })
+}
