@@ -72,7 +72,8 @@ const embed = Command.make(
     batchSize: Flag.Int("batch-size").pipe(Flag.withDefault(32)),
     maxLength: Flag.Int("max-length").pipe(Flag.withDefault(512)),
     provider: Flag.Literals("execution-provider", ["cpu", "cuda", "auto"]).pipe(Flag.withDefault("cpu")),
-    threads: Flag.Int("threads").pipe(Flag.optional)
+    threads: Flag.Int("threads").pipe(Flag.optional),
+    shardBatches: Flag.Int("shard-batches").pipe(Flag.withDescription("Batches per cached shard (resume granularity)"), Flag.withDefault(16))
   },
   (o) =>
     oneLine(Effect.gen(function*() {
@@ -91,6 +92,7 @@ const embed = Command.make(
           pooling: o.pooling,
           batchSize: o.batchSize,
           maxLength: o.maxLength,
+          batchesPerShard: o.shardBatches,
           ...Option.match(o.threads, { onNone: () => ({}), onSome: (threads) => ({ threads }) })
         })
       )

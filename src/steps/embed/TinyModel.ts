@@ -1,9 +1,11 @@
 /**
  * A deterministic transformer-like ONNX graph built in code, for tests, demos and benchmarks where no
- * real model can be downloaded: token (+ position, + token-type) embeddings, then L blocks of masked
- * multi-head self-attention and a ReLU feed-forward, each with a residual and LayerNorm. Encoder
- * exports take (input_ids, attention_mask, token_type_ids); decoder exports take (input_ids,
- * attention_mask, position_ids). Outputs: `last_hidden_state` and every `hidden_states.<i>`.
+ * real model can be downloaded: token embeddings, then L blocks of masked multi-head self-attention and
+ * a ReLU feed-forward, each with a residual and LayerNorm. Encoder exports take (input_ids,
+ * attention_mask, token_type_ids) and add learned absolute-position and token-type embeddings; decoder
+ * exports take (input_ids, attention_mask, position_ids) and, like rotary models, see positions only
+ * relatively (an ALiBi distance bias), so left padding with arange positions changes nothing. Outputs:
+ * `last_hidden_state` and every `hidden_states.<i>`.
  */
 import onnxProto from "onnx-proto"
 import * as Rng from "../../core/Rng.ts"
@@ -22,7 +24,7 @@ export interface Options {
   /** Emit `last_hidden_state` as float16 (as an fp16 export would). */
   readonly fp16Output?: boolean
   /** Variants that real exports get wrong, for error tests. */
-  readonly variant?: "with-past" | "no-hidden-state"
+  readonly variant?: "with-past" | "no-hidden-state" | "non-finite"
 }
 
 export const defaults: Options = {
@@ -93,10 +95,8 @@ export const build = (options: Options) => {
 
   // Embeddings.
   let h = node("Gather", [weight("embed_tokens", [options.vocab, hidden]), "input_ids"])
-  const positionTable = weight("embed_positions", [options.maxPositions, hidden])
-  if (options.kind === "decoder") {
-    h = node("Add", [h, node("Gather", [positionTable, "position_ids"])])
-  } else {
+  if (options.kind === "encoder") {
+    const positionTable = weight("embed_positions", [options.maxPositions, hidden])
     initializers.push(int64Tensor("zero", [0]), int64Tensor("one", [1]), int64Tensor("one_index", [1]))
     const length = node("Squeeze", [node("Gather", [node("Shape", ["input_ids"]), "one_index"]), "zero"])
     const positions = node("Range", [node("Squeeze", ["zero", "zero"]), length, node("Squeeze", ["one", "zero"])])
@@ -110,7 +110,15 @@ export const build = (options: Options) => {
   initializers.push(int64Tensor("mask_axes", [1, 2]))
   const maskFloat = node("Cast", ["attention_mask"], [int("to", FLOAT)])
   initializers.push(scalarFloat("f_one", 1), scalarFloat("f_neg", -1e4))
-  const maskBias = node("Unsqueeze", [node("Mul", [node("Sub", ["f_one", maskFloat]), "f_neg"]), "mask_axes"])
+  let maskBias = node("Unsqueeze", [node("Mul", [node("Sub", ["f_one", maskFloat]), "f_neg"]), "mask_axes"])
+  if (options.kind === "decoder") {
+    // ALiBi: −slope_head · |p_i − p_j|, one slope per head, a function of position differences only.
+    const slopes = Float32Array.from({ length: heads }, (_, k) => -(2 ** (-8 * (k + 1) / heads)))
+    initializers.push(floatTensor("alibi_slopes", [1, heads, 1, 1], slopes), int64Tensor("axis_1", [1]), int64Tensor("axis_2", [2]))
+    const p = node("Cast", ["position_ids"], [int("to", FLOAT)])
+    const distance = node("Abs", [node("Sub", [node("Unsqueeze", [p, "axis_2"]), node("Unsqueeze", [p, "axis_1"])])])
+    maskBias = node("Add", [maskBias, node("Mul", [node("Unsqueeze", [distance, "axis_1"]), "alibi_slopes"])])
+  }
   const dh = hidden / heads
   initializers.push(int64Tensor("split_heads", [0, 0, heads, dh]), int64Tensor("merge_heads", [0, 0, hidden]))
   initializers.push(scalarFloat("attention_scale", 1 / Math.sqrt(dh)))
@@ -132,6 +140,11 @@ export const build = (options: Options) => {
   }
 
   const lastName = options.variant === "no-hidden-state" ? "pooled_output" : "last_hidden_state"
+  // A broken export: every hidden state times infinity (±Inf, and NaN where it was 0).
+  if (options.variant === "non-finite") {
+    initializers.push(scalarFloat("f_inf", Infinity))
+    h = node("Mul", [h, "f_inf"])
+  }
   if (options.fp16Output) node("Cast", [h], [int("to", FLOAT16)], lastName)
   else node("Identity", [h], [], lastName)
 
