@@ -60,6 +60,8 @@ describe.each(["encoder", "decoder"] as const)("ONNX embedder, %s export", (kind
       assert.isBelow(maxDiff(alone, batched), 1e-5)
       assert.isBelow(maxDiff(batched, reversed), 1e-5)
       assert.strictEqual(session.tokenization.paddingSide, kind === "decoder" ? "left" : "right")
+      // The decoder's tokenizer has no pad token: it pads with eos (</s>, id 1); the encoder's has [PAD] (0).
+      assert.strictEqual(session.tokenization.padId, kind === "decoder" ? 1 : 0)
     })))
 
   it.live("last-token picks the last unmasked position, on either padding side", () =>
