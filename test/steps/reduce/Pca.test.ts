@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest"
+import * as Rng from "../../../src/core/Rng.ts"
+import * as Pca from "../../../src/steps/reduce/Pca.ts"
+
+const close = (actual: ArrayLike<number>, expected: ReadonlyArray<number>, digits = 6) =>
+  expected.forEach((e, i) => expect(actual[i]!).toBeCloseTo(e, digits))
+
+describe("PCA (spec/surrogate.md §2)", () => {
+  const train = [0, 0, 2, 0, 0, 1, 2, 1]
+
+  it("reproduces the spec's test vector", () => {
+    const model = Pca.fit(train, 4, 2, 128)
+    expect(model.k).toBe(2)
+    close(model.mean, [1, 0.5])
+    close(model.singularValues, [2, 1])
+    close(model.components, [1, 0, 0, 1])
+    close(model.explainedVariance, [4 / 3, 1 / 3])
+    expect(model.explainedRatio).toBeCloseTo(1, 12)
+    close(Pca.transform(model, train, 4), [-1, -0.5, 1, -0.5, -1, 0.5, 1, 0.5])
+    close(Pca.transform(model, [3, 3], 1), [2, 2.5])
+    close(Pca.transform(Pca.fit(train, 4, 2, 1), [3, 3], 1), [2])
+  })
+
+  it("gives zero columns for degenerate components (3 rows in 5 dimensions → width 3, third all zero)", () => {
+    const rng = Rng.make(1, "pca-test")
+    const x = Array.from({ length: 15 }, () => rng.normal())
+    const model = Pca.fit(x, 3, 5, 128)
+    expect(model.k).toBe(3)
+    const z = Pca.transform(model, x, 3)
+    expect([z[2], z[5], z[8]]).toEqual([0, 0, 0])
+    const test = Pca.transform(model, Array.from({ length: 5 }, () => rng.normal()), 1)
+    expect(test[2]).toBe(0)
+    expect(Math.abs(z[0]!)).toBeGreaterThan(0)
+  })
+
+  it("handles n = 1 and constant columns: all components degenerate, output zeros", () => {
+    const one = Pca.fit([1, 2, 3], 1, 3, 128)
+    expect(one.k).toBe(1)
+    expect(Array.from(Pca.transform(one, [5, 5, 5], 1))).toEqual([0])
+    const constant = Pca.fit([1, 7, 1, 8, 1, 9], 3, 2, 2)
+    close(constant.components.subarray(0, 2), [0, 1]) // the varying column, sign positive
+    expect(Array.from(constant.components.subarray(2))).toEqual([0, 0])
+  })
+
+  it("Gram (n < d) and scatter (n ≥ d) solvers agree, and the sign convention holds", () => {
+    const rng = Rng.make(2, "pca-test")
+    const n = 40, d = 30
+    const x = Array.from({ length: n * d }, (_, i) => rng.normal() * (1 + (i % d)))
+    const scatter = Pca.fit(x, n, d, 10)
+    expect(scatter.solver).toBe("scatter")
+    // The same data with d padded by zero columns switches to the Gram path.
+    const wide = Array.from({ length: n * 60 }, (_, i) => (i % 60 < d ? x[Math.floor(i / 60) * d + (i % 60)]! : 0))
+    const gram = Pca.fit(wide, n, 60, 10)
+    expect(gram.solver).toBe("gram")
+    close(gram.singularValues, Array.from(scatter.singularValues), 6)
+    for (let c = 0; c < 10; c++) {
+      const row = scatter.components.subarray(c * d, (c + 1) * d)
+      close(gram.components.subarray(c * 60, c * 60 + d), Array.from(row), 6)
+      const max = row.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0)
+      expect(max).toBeGreaterThan(0)
+    }
+  })
+
+  it("the randomized solver matches the exact one: σ to 1e-6 relative, |cos| ≥ 0.9999", () => {
+    const rng = Rng.make(3, "pca-test")
+    const n = 300, d = 200, k = 20
+    // A spectrum that decays, so the top components are well separated.
+    const latent = Array.from({ length: n * d }, () => rng.normal())
+    const x = latent.map((v, i) => v * Math.exp(-(i % d) / 15))
+    const exact = Pca.fit(x, n, d, k)
+    const randomized = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 5 })
+    expect(randomized.solver).toBe("randomized")
+    for (let c = 0; c < k; c++) {
+      expect(Math.abs(randomized.singularValues[c]! - exact.singularValues[c]!) / exact.singularValues[c]!).toBeLessThan(1e-6)
+      let dot = 0
+      for (let j = 0; j < d; j++) dot += randomized.components[c * d + j]! * exact.components[c * d + j]!
+      expect(Math.abs(dot)).toBeGreaterThanOrEqual(0.9999)
+    }
+  })
+})
