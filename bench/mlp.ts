@@ -1,0 +1,41 @@
+/**
+ * MLP trainer throughput: optimizer steps/s of the surrogate head next to ../shared/bench/reference.py mlp
+ * (PyTorch CPU, one thread, the same shapes: n = 260 rows, batch 32, MSE + L1 on the output weights,
+ * Adam betas 0.9/0.99, Xavier init), run right after in the same process tree.
+ *
+ *   node --import tsx bench/mlp.ts
+ */
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import * as Rng from "../src/core/Rng.ts"
+import * as Mlp from "../src/steps/surrogate/Mlp.ts"
+
+const shapes = [
+  { name: "3 × 128 on 128-d", inputs: 128, hiddenLayers: 3, width: 128, epochs: 200 },
+  { name: "20 × 20 on 155-d", inputs: 155, hiddenLayers: 20, width: 20, epochs: 200 }
+]
+const n = 260
+console.log(`MLP optimizer steps/s, n = ${n}, batch 32, node ${process.version}`)
+console.log("| shape | cole | PyTorch (1 thread) | ratio |")
+console.log("| --- | --- | --- | --- |")
+for (const s of shapes) {
+  const rng = Rng.make(0, "bench")
+  const x = Float64Array.from({ length: n * s.inputs }, () => Math.round(rng.next()))
+  const y = Float64Array.from({ length: n }, () => rng.next() * 10 + 65)
+  const config: Mlp.Config = {
+    inputs: s.inputs, hiddenLayers: s.hiddenLayers, width: s.width, activation: "relu", dropout: 0, init: "xavier",
+    loss: "mse", margin: 0.1, pairsPerItem: 4, l1: 0.2, lr: 1e-3, beta1: 0.9, beta2: 0.99, eps: 1e-8, clip: 0
+  }
+  const streams = { init: Rng.make(1, "init"), batches: Rng.make(1, "batches"), dropout: Rng.make(1, "dropout") }
+  const started = performance.now()
+  const model = Mlp.train(config, { epochs: s.epochs, batchSize: 32, shuffle: true, standardize: false }, x, y, n, streams)
+  const ours = model.steps / ((performance.now() - started) / 1000)
+  const reference = spawnSync("/usr/bin/python3", [
+    fileURLToPath(new URL("../../shared/bench/reference.py", import.meta.url)),
+    "mlp", "--n", String(n), "--in", String(s.inputs), "--layers", String(s.hiddenLayers), "--width", String(s.width),
+    "--epochs", String(s.epochs), "--batch", "32", "--threads", "1"
+  ], { encoding: "utf8", env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OPENBLAS_"))) })
+  const torch = reference.status === 0 ? JSON.parse(reference.stdout.trim()) : undefined
+  const theirs = torch ? torch.steps / torch.seconds : NaN
+  console.log(`| ${s.name} | ${ours.toFixed(0)} steps/s | ${torch ? `${theirs.toFixed(0)} steps/s` : `not run (${reference.stderr.trim().split("\n").at(-1)})`} | ${(ours / theirs).toFixed(2)}× |`)
+}

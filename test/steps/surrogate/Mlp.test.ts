@@ -1,0 +1,108 @@
+import { describe, expect, it } from "vitest"
+import * as Rng from "../../../src/core/Rng.ts"
+import { tauB } from "../../../src/steps/surrogate/Kendall.ts"
+import * as Mlp from "../../../src/steps/surrogate/Mlp.ts"
+
+const base: Mlp.Config = {
+  inputs: 4,
+  hiddenLayers: 2,
+  width: 6,
+  activation: "leaky-relu",
+  dropout: 0,
+  init: "pytorch",
+  loss: "mse",
+  margin: 0.1,
+  pairsPerItem: 4,
+  l1: 0,
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+  clip: 1
+}
+
+/** ∂loss/∂p by central differences, against the backward pass. */
+const checkGradient = (c: Mlp.Config) => {
+  const rng = Rng.make(1, "grad")
+  const p = Mlp.initialise(c, rng)
+  const m = 5
+  const x = Array.from({ length: m * c.inputs }, () => rng.normal())
+  const y = [0.3, -1.2, 0.8, 2.0, -0.4]
+  const index = Int32Array.from({ length: m }, (_, i) => i)
+  const w = Mlp.workspace(c, m)
+  const lossAt = (params: Float64Array) => {
+    Mlp.forward(c, params, w, x, index, m, false)
+    // The hinge keeps every pair here (10 ≤ 4·5), so the pair sample is the same at every call.
+    return Mlp.loss(c, params, w, y, index, m, Rng.make(0, "pairs"))!
+  }
+  lossAt(p)
+  const grad = new Float64Array(p.length)
+  Mlp.backward(c, p, w, m, grad)
+  const h = 1e-6
+  let worst = 0
+  for (let i = 0; i < p.length; i++) {
+    const plus = Float64Array.from(p)
+    const minus = Float64Array.from(p)
+    plus[i]! += h
+    minus[i]! -= h
+    const numeric = (lossAt(plus) - lossAt(minus)) / (2 * h)
+    worst = Math.max(worst, Math.abs(numeric - grad[i]!) / Math.max(1, Math.abs(numeric)))
+  }
+  return worst
+}
+
+describe("MLP head", () => {
+  it.each([
+    ["mse", "leaky-relu", 0],
+    ["mae", "relu", 0.2],
+    ["hinge", "leaky-relu", 0],
+    ["hinge", "relu", 0]
+  ] as const)("%s loss with %s (L1 %s): gradients match finite differences", (lossName, activation, l1) => {
+    expect(checkGradient({ ...base, loss: lossName, activation, l1, margin: lossName === "hinge" ? 5 : 0.1 })).toBeLessThan(1e-5)
+  })
+
+  it("hinge loss: the spec's vectors", () => {
+    const c = { ...base, inputs: 1, hiddenLayers: 0, loss: "hinge" as const }
+    const w = Mlp.workspace(c, 3)
+    const index = [0, 1, 2]
+    w.scores.set([0.5, 0.2, 0.1])
+    expect(Mlp.loss(c, new Float64Array(2), w, [1, 2, 2], index, 3, Rng.make(0, "p"))).toBeCloseTo(0.45, 12)
+    w.scores.set([0.5, 0.2, 0.1])
+    expect(Mlp.loss(c, new Float64Array(2), w, [3, 2, 2], index, 3, Rng.make(0, "p"))).toBe(0)
+    // No pair with different targets: undefined, the step is skipped.
+    expect(Mlp.loss(c, new Float64Array(2), w, [2, 2, 2], index, 3, Rng.make(0, "p"))).toBeUndefined()
+  })
+
+  it("clips the global gradient norm as the spec says: (3, 4) → (3, 4) / (5 + 1e-6)", () => {
+    const g = Float64Array.of(3, 4)
+    expect(Mlp.clipNorm(g, 1)).toBe(5)
+    expect(g[0]).toBeCloseTo(3 / (5 + 1e-6), 12)
+    expect(g[1]).toBeCloseTo(4 / (5 + 1e-6), 12)
+  })
+
+  it("PyTorch-default initialisation draws within ±1/√fan_in", () => {
+    const c = { ...base, inputs: 128, width: 128, hiddenLayers: 3 }
+    const p = Mlp.initialise(c, Rng.make(0, "init"))
+    const first = Mlp.layout(c).layers[0]!
+    const weights = p.subarray(first.weights, first.weights + 128 * 128)
+    expect(Math.max(...weights.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(128))
+    expect(Math.max(...weights.map(Math.abs))).toBeGreaterThan(0.95 / Math.sqrt(128))
+  })
+
+  it("fits a synthetic ranking problem (τ > 0.9 on held-out rows), deterministically for a seed", () => {
+    const rng = Rng.make(7, "data")
+    const n = 400, d = 8
+    const x = Array.from({ length: n * d }, () => rng.normal())
+    const truth = (i: number) => x[i * d]! * 2 + Math.sin(x[i * d + 1]!) - x[i * d + 2]! * x[i * d + 3]! * 0.5
+    const y = Array.from({ length: n }, (_, i) => truth(i))
+    const c = { ...base, inputs: d, hiddenLayers: 3, width: 32, dropout: 0.1, loss: "hinge" as const, lr: 3e-3 }
+    const fit = () => {
+      const streams = { init: Rng.make(1, "init"), batches: Rng.make(1, "batches"), dropout: Rng.make(1, "dropout") }
+      const model = Mlp.train(c, { epochs: 60, batchSize: 32, shuffle: false, standardize: true }, x.slice(0, 300 * d), y.slice(0, 300), 300, streams)
+      return Mlp.predict(model, x.slice(300 * d), 100)
+    }
+    const a = fit()
+    expect(Array.from(fit())).toEqual(Array.from(a))
+    expect(tauB(y.slice(300), a).tau).toBeGreaterThan(0.9)
+  })
+})
