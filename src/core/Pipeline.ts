@@ -53,11 +53,9 @@ export class UnknownStep extends Data.TaggedError("UnknownStep")<{
   }
 }
 
-export class ExplainStopped extends Data.TaggedError("ExplainStopped")<{ readonly node: string }> {
-  override get message() {
-    return `explain cannot look past node ${this.node}: the pipeline reads its output, which does not exist yet`
-  }
-}
+/** Why explain cannot go on: the program reads data that only running the node would make. */
+const explainStopped = (node: string) =>
+  `explain cannot look past node ${node}: the pipeline reads its output, which does not exist yet`
 
 // ---------------------------------------------------------------------------------------------------------
 // reports
@@ -263,7 +261,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
       const resolved: Resolved = Option.isSome(found)
         ? { entry: { step: impl.step, key }, outputs: found.value.outputs, frames: undefined }
         : { entry: undefined, outputs: undefined, frames: undefined }
-      return { result: resolved, repair: Effect.fail(failed(new ExplainStopped({ node: id }).message)) }
+      return { result: resolved, repair: Effect.fail(failed(explainStopped(id))) }
     })
 
     const asNodeFailure = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, NodeFailed> =>
@@ -300,7 +298,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         r.frames?.[name] !== undefined
           ? Effect.succeed(r.frames[name])
           : r.outputs === undefined
-          ? Effect.fail(failed(new ExplainStopped({ node: id }).message))
+          ? Effect.fail(failed(explainStopped(id)))
           : rt.store.readBlob(r.outputs[name]!.digest as Hash.Digest).pipe(
             Effect.flatMap((bytes) => Effect.try({ try: () => Artifact.decode(table, bytes), catch: (e) => failed((e as Error).message) }))
           )

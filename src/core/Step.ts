@@ -36,17 +36,6 @@ export interface Implementation<I extends Tables = Tables, O extends Tables = Ta
   readonly sources: ReadonlyArray<string>
 }
 
-/** Any failure inside a step's run, with the step and the reason. */
-export class StepFailed extends Data.TaggedError("StepFailed")<{
-  readonly step: string
-  readonly reason: string
-  readonly cause?: unknown
-}> {
-  override get message() {
-    return `step ${this.step} failed: ${this.reason}`
-  }
-}
-
 export class InvalidParams extends Data.TaggedError("InvalidParams")<{
   readonly step: string
   readonly implementation: string

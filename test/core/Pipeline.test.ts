@@ -37,7 +37,6 @@ const statuses = (report: Pipeline.Report) => Object.fromEntries(report.nodes.ma
 describe("Pipeline", () => {
   it.live("runs every node once, then resumes from the store: a re-run is all hits", () =>
     Effect.gen(function*() {
-      const dir = tempDir()
       Toy.computed.clear()
       const first = yield* Pipeline.run(toy())
       // (1+2+3+4+5) × 2
