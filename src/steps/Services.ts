@@ -33,3 +33,9 @@ export class Embed extends Step.Service<Embed>()("embed", {
   inputs: { code: CodeText },
   outputs: { embeddings: Features }
 }) {}
+
+/** Features → reduced features, fitted on the `train` architectures only and applied to every row. */
+export class Reduce extends Step.Service<Reduce>()("reduce", {
+  inputs: { features: Features, train: ArchTable },
+  outputs: { reduced: Features }
+}) {}
