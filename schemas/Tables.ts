@@ -7,3 +7,15 @@ export const CodeText = Artifact.table("code-text", { arch: Column.utf8, code: C
 /** Features of any width: structural encodings, embeddings, their reductions. */
 export const Features = Artifact.table("features", { arch: Column.utf8, x: Column.vector() })
 export const Objective = Artifact.table("objective", { arch: Column.utf8, value: Column.float64 })
+
+/** One cross-validation trial per row (spec/surrogate.md §4.4). */
+export const Trials = Artifact.table("cv-trials", {
+  repeat: Column.int32,
+  fold: Column.int32,
+  budget: Column.int32,
+  tau: Column.float64,
+  mse: Column.float64,
+  flagged: Column.bool,
+  nPool: Column.int32,
+  nTest: Column.int32
+})

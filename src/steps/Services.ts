@@ -1,5 +1,5 @@
 /** The step services of the search-space part of the pipeline: what each step takes and gives. */
-import { Architectures as ArchTable, CodeText, Features, Objective } from "../../schemas/Tables.ts"
+import { Architectures as ArchTable, CodeText, Features, Objective, Trials } from "../../schemas/Tables.ts"
 import * as Step from "../core/Step.ts"
 
 export class Architectures extends Step.Service<Architectures>()("architectures", {
@@ -38,4 +38,10 @@ export class Embed extends Step.Service<Embed>()("embed", {
 export class Reduce extends Step.Service<Reduce>()("reduce", {
   inputs: { features: Features, train: ArchTable },
   outputs: { reduced: Features }
+}) {}
+
+/** Repeated stratified 10-fold cross-validation of a surrogate on features and an objective. */
+export class CrossValidate extends Step.Service<CrossValidate>()("cross-validate", {
+  inputs: { features: Features, objective: Objective },
+  outputs: { trials: Trials }
 }) {}

@@ -9,6 +9,7 @@ import { HashedNgramEmbedder } from "./HashedNgram.ts"
 import * as Reducers from "./reduce/Reducers.ts"
 import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
+import { crossValidate } from "./surrogate/CvStep.ts"
 
 export const implementations: ReadonlyArray<Step.Identity> = [
   Gaussian.layer,
@@ -23,6 +24,7 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   OnnxEmbedder.identity,
   Reducers.Pca.layer,
   Reducers.Identity.layer,
+  crossValidate,
   nb201Csv(""),
   // A space is versioned like a step: its version enters the keys of the steps that use it.
   ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))

@@ -1,0 +1,118 @@
+/**
+ * The `cross-validate` step: R repeats × 10 stratified folds × the budgets, each trial its own cache
+ * entry (`cross-validate.trial`), so a killed run resumes trial by trial and adding a budget or a repeat
+ * runs only the new trials. Every configuration sees the same folds and subsamples (they depend only on
+ * the objective, the repeat and the fold), so two configurations' trials pair up for the t-test.
+ */
+import { Effect, Schema } from "effect"
+import { Trials } from "../../../schemas/Tables.ts"
+import * as Artifact from "../../core/Artifact.ts"
+import * as Entry from "../../core/Entry.ts"
+import * as Hash from "../../core/Hash.ts"
+import { tracked } from "../../core/Progress.ts"
+import * as Step from "../../core/Step.ts"
+import { InvalidStepInput } from "../SpaceSteps.ts"
+import { CrossValidate } from "../Services.ts"
+import * as Cv from "./CrossValidation.ts"
+
+const TRIAL_STEP = "cross-validate.trial"
+
+const Params = Schema.Struct({
+  repeats: Schema.Int.check(Schema.isGreaterThan(0)),
+  /** Training-subsample sizes; empty = derived from the pool (⌈pool / 4^j⌉, j = 5…1). */
+  budgets: Schema.Array(Schema.Int.check(Schema.isGreaterThan(0))),
+  /** PCA components, or 0 for no reduction. */
+  components: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  loss: Schema.Literals(["hinge", "mse"]),
+  epochs: Schema.Int.check(Schema.isGreaterThan(0))
+})
+
+export const crossValidate = Step.implement(CrossValidate, {
+  implementation: "cole-head",
+  version: 1,
+  params: Params,
+  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Kendall.ts", "../reduce/Pca.ts"].map((f) => new URL(f, import.meta.url).href)],
+  run: ({ features, objective }, params, context) =>
+    Effect.gen(function*() {
+      // Rows = the objective's architectures, in its order, each with its features.
+      const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
+      const d = features.length === 0 ? 0 : features.columns.x.length / features.length
+      const n = objective.length
+      const x = new Float32Array(n * d)
+      for (let i = 0; i < n; i++) {
+        const row = rowOf.get(objective.columns.arch[i]!)
+        if (row === undefined) return yield* new InvalidStepInput({ step: "cross-validate", problem: `architecture ${JSON.stringify(objective.columns.arch[i])} has an objective value but no features` })
+        x.set(features.columns.x.subarray(row * d, (row + 1) * d), i * d)
+      }
+      const y = objective.columns.value
+      const binOf = Cv.bins(y)
+      const units: Array<{ repeat: number; fold: number; budget: number }> = []
+      const plans = new Map<string, { train: Array<number>; test: Array<number>; pool: number }>()
+      for (let repeat = 0; repeat < params.repeats; repeat++) {
+        const fold = Cv.folds(binOf, repeat)
+        const poolSizes = Array.from({ length: 10 }, (_, f) => n - fold.filter((v) => v === f).length)
+        const budgets = params.budgets.length > 0 ? params.budgets : Cv.budgets(Math.min(...poolSizes))
+        for (let f = 0; f < 10; f++) {
+          const test = [...fold.keys()].filter((i) => fold[i] === f)
+          const pool = [...fold.keys()].filter((i) => fold[i] !== f)
+          const order = Cv.permutation(pool.length, repeat, f)
+          for (const budget of budgets) {
+            const size = Math.min(budget, pool.length)
+            plans.set(`${repeat}/${f}/${budget}`, { train: Array.from(order.slice(0, size), (p) => pool[p]!), test, pool: pool.length })
+            units.push({ repeat, fold: f, budget })
+          }
+        }
+      }
+      const results = yield* tracked(`${context.node}: trials`, units.length, (tracker) =>
+        Effect.forEach(units, (unit) =>
+          Effect.gen(function*() {
+            const started = Date.now()
+            const plan = plans.get(`${unit.repeat}/${unit.fold}/${unit.budget}`)!
+            const unitDigest = Hash.digestJson(unit)
+            // Repeats and budgets stay out of a trial's key: adding either reuses every existing trial.
+            const preimage = {
+              ...context.preimage,
+              step: TRIAL_STEP,
+              params: { components: params.components, loss: params.loss, epochs: params.epochs },
+              inputs: { ...context.preimage.inputs, unit: unitDigest }
+            }
+            const key = Step.key(preimage)
+            const result = yield* Entry.resolve(context.entries, {
+              preimage,
+              key,
+              force: false,
+              outputs: { trial: Trials },
+              inputs: Object.fromEntries(Object.entries(preimage.inputs).map(([k, digest]) => [k, { digest, producer: null }])),
+              produce: Effect.sync(() => {
+                const r = Cv.trial({
+                  x,
+                  d,
+                  y,
+                  train: plan.train,
+                  test: plan.test,
+                  components: params.components === 0 ? undefined : params.components,
+                  loss: params.loss,
+                  epochs: params.epochs,
+                  seed: 42 + 1000 * unit.repeat + 100 * unit.fold
+                })
+                return {
+                  trial: Artifact.fromRows(Trials, [{
+                    ...unit,
+                    tau: r.tau,
+                    mse: Number.isFinite(r.mse) ? r.mse : 0,
+                    flagged: r.undefinedTau,
+                    nPool: plan.pool,
+                    nTest: plan.test.length
+                  }])
+                }
+              })
+            })
+            yield* context.record({ node: `${context.node}[${unit.repeat}/${unit.fold}/${unit.budget}]`, step: TRIAL_STEP, key, status: result.frames === undefined ? "hit" : "computed", ms: Date.now() - started })
+            tracker.advance()
+            const frame = result.frames?.trial ?? Artifact.decode(Trials, yield* context.entries.store.readBlob(result.outputs!.trial!.digest as Hash.Digest))
+            return Artifact.toRows(frame as Artifact.Frame<typeof Trials.columns>)[0]!
+          }), { discard: false })
+      )
+      return { trials: Artifact.fromRows(Trials, results) }
+    })
+})
