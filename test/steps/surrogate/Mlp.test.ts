@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest"
 import * as Rng from "../../../src/core/Rng.ts"
 import { tauB } from "../../../src/steps/surrogate/Kendall.ts"
+import { colePreset } from "../../../src/steps/surrogate/CrossValidation.ts"
 import * as Mlp from "../../../src/steps/surrogate/Mlp.ts"
 
-const base: Mlp.Config = {
-  inputs: 4,
-  hiddenLayers: 2,
-  width: 6,
-  activation: "leaky-relu",
-  dropout: 0,
-  init: "pytorch",
-  loss: "mse",
-  margin: 0.1,
-  pairsPerItem: 4,
-  l1: 0,
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  clip: 1
-}
+// A small head: the COLE preset, narrowed, without dropout (so gradients are deterministic).
+const base: Mlp.Config = { ...colePreset(4, "mse"), hiddenLayers: 2, width: 6, dropout: 0 }
 
 /** ∂loss/∂p by central differences, against the backward pass. */
 const checkGradient = (c: Mlp.Config) => {
