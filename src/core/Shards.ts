@@ -23,50 +23,66 @@ export interface Spec<C extends Artifact.Columns, I> {
   readonly label: string
 }
 
+export interface UnitSpec<C extends Artifact.Columns, E> {
+  /** The entry folder of the units, e.g. `embed.shard`. */
+  readonly step: string
+  /** How the unit appears in the run journal. */
+  readonly label: string
+  /** The part of the step's params that decides the unit's result. */
+  readonly params: Step.Json
+  /** Content digests that decide it (its own data, and any parent input it reads). */
+  readonly inputs: Readonly<Record<string, Hash.Digest>>
+  readonly table: Artifact.Table<C>
+  readonly produce: Effect.Effect<Artifact.Frame<C> | Artifact.ColumnData<C>, E>
+}
+
+/**
+ * One cached unit of work inside a running step (a shard, a trial): keyed by the step's identity and
+ * environment plus the unit's own params and inputs, journaled, and repaired on the spot when its blob
+ * turns out corrupt or missing.
+ */
+export const unit = <C extends Artifact.Columns, E>(context: Step.RunContext, spec: UnitSpec<C, E>) =>
+  Effect.gen(function*() {
+    const started = Date.now()
+    const preimage = { ...context.preimage, step: spec.step, params: spec.params, inputs: spec.inputs }
+    const key = Step.key(preimage)
+    const resolve = (force: boolean) =>
+      Entry.resolve(context.entries, {
+        preimage,
+        key,
+        force,
+        outputs: { unit: spec.table },
+        inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, digest]) => [name, { digest, producer: null }])),
+        produce: Effect.map(spec.produce, (unit) => ({ unit }))
+      })
+    const result = yield* resolve(false)
+    const computed = result.frames !== undefined
+    yield* context.record({ node: spec.label, step: spec.step, key, status: computed ? "computed" : "hit", ms: Date.now() - started })
+    if (computed) return { frame: result.frames!.unit as Artifact.Frame<C>, computed }
+    const repaired = () => Effect.map(resolve(true), (r) => r.frames!.unit as Artifact.Frame<C>)
+    const frame = yield* context.entries.store.readBlob(result.outputs!.unit!.digest as Hash.Digest).pipe(
+      Effect.map((bytes) => Artifact.decode(spec.table, bytes)),
+      Effect.catchTags({ CorruptBlob: repaired, MissingBlob: repaired })
+    )
+    return { frame, computed }
+  })
+
 /** Computes (or reuses) every shard and returns their frames in unit order. */
 export const map = <C extends Artifact.Columns, I>(context: Step.RunContext, spec: Spec<C, I>) =>
   Effect.gen(function*() {
     const executor = yield* Executor
-    const step = `${context.preimage.step}.shard`
-    const parent = context.preimage
     return yield* tracked(`${context.node}: ${spec.label}`, spec.units.length, (tracker) =>
-      Effect.forEach(spec.units, (unit, index) =>
-        Effect.gen(function*() {
-          const started = Date.now()
-          const unitDigest = Hash.digestJson((spec.keyOf ?? ((u: I) => u))(unit))
+      Effect.forEach(spec.units, (input, index) =>
+        unit(context, {
+          step: `${context.preimage.step}.shard`,
+          label: `${context.node}[${index}]`,
           // The task sees only its unit, so the unit (with the code version and environment) is the
           // whole of what decides a shard: the step's params stay out, and shards outlive param changes.
-          const preimage = { ...parent, step, params: {}, inputs: { unit: unitDigest } }
-          const key = Step.key(preimage)
-          const resolve = (force: boolean) =>
-            Entry.resolve(context.entries, {
-              preimage,
-              key,
-              force,
-              outputs: { shard: spec.table },
-              inputs: { unit: { digest: unitDigest, producer: null } },
-              produce: executor.run<I, Artifact.ColumnData<C>>(spec.task, unit).pipe(Effect.map((shard) => ({ shard })))
-            })
-          const result = yield* resolve(false)
-          yield* context.record({
-            node: `${context.node}[${index}]`,
-            step,
-            key,
-            status: result.frames === undefined ? "hit" : "computed",
-            ms: Date.now() - started
-          })
-          tracker.advance()
-          if (result.frames !== undefined) return result.frames.shard as Artifact.Frame<C>
-          // A shard whose blob turns out corrupt or missing is recomputed on the spot.
-          const bytes = yield* context.entries.store.readBlob(result.outputs!.shard!.digest as Hash.Digest).pipe(
-            Effect.map((b) => Artifact.decode(spec.table, b)),
-            Effect.catchTags({
-              CorruptBlob: () => Effect.map(resolve(true), (r) => r.frames!.shard as Artifact.Frame<C>),
-              MissingBlob: () => Effect.map(resolve(true), (r) => r.frames!.shard as Artifact.Frame<C>)
-            })
-          )
-          return bytes
-        }), { concurrency: executor.concurrency })
+          params: {},
+          inputs: { unit: Hash.digestJson((spec.keyOf ?? ((u: I) => u))(input)) },
+          table: spec.table,
+          produce: executor.run<I, Artifact.ColumnData<C>>(spec.task, input)
+        }).pipe(Effect.map(({ frame }) => frame), Effect.tap(() => Effect.sync(() => tracker.advance()))), { concurrency: executor.concurrency })
     )
   })
 

@@ -9,9 +9,9 @@
 import { Effect, Option, Schema } from "effect"
 import * as Artifact from "../../core/Artifact.ts"
 import * as Column from "../../core/Column.ts"
-import * as Entry from "../../core/Entry.ts"
 import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
+import * as Shards from "../../core/Shards.ts"
 import * as Step from "../../core/Step.ts"
 import { Embed } from "../Services.ts"
 import * as OnnxSession from "./OnnxSession.ts"
@@ -73,7 +73,9 @@ const implementation = (options: Options) =>
           const m = entry.manifest.value
           if (!sameIdentity({ ...m.preimage, step: undefined, inputs: undefined, keyFormat: undefined }, identity)) continue
           if (Option.isNone(yield* store.lookup(entry.step, entry.key))) continue
-          const bytes = yield* store.readBlob(m.outputs.shard!.digest as Hash.Digest).pipe(Effect.option)
+          const output = m.outputs.unit
+          if (output === undefined) continue
+          const bytes = yield* store.readBlob(output.digest as Hash.Digest).pipe(Effect.option)
           if (Option.isNone(bytes)) continue
           const shard = Artifact.decode(EmbeddingShard, bytes.value)
           shard.columns.text.forEach((t, i) => known.set(t, shard.columns.x.subarray(i * session.hidden, (i + 1) * session.hidden)))
@@ -91,28 +93,22 @@ const implementation = (options: Options) =>
         yield* tracked(`${context.node}: embedding ${missing.length} of ${keys.length} texts`, missing.length, (tracker) =>
           Effect.forEach(shards, (shardBatches) =>
             Effect.gen(function*() {
-              const started = Date.now()
               const rows = shardBatches.flat()
               const shardKeys = rows.map((r) => missing[r]!)
-              const unit = Hash.digestJson(shardKeys)
-              const preimage = { ...context.preimage, step: SHARD_STEP, inputs: { texts: unit } }
-              const key = Step.key(preimage)
+              const texts = Hash.digestJson(shardKeys)
               const local = shardBatches.map((b) => b.map((r) => rows.indexOf(r)))
-              const result = yield* Entry.resolve(context.entries, {
-                preimage,
-                key,
-                force: false,
-                outputs: { shard: EmbeddingShard },
-                inputs: { texts: { digest: unit, producer: null } },
+              const { frame, computed } = yield* Shards.unit(context, {
+                step: SHARD_STEP,
+                label: `${context.node}[${texts.slice(7, 15)}]`,
+                params: context.preimage.params,
+                inputs: { texts },
+                table: EmbeddingShard,
                 produce: session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n)).pipe(
-                  Effect.map((x) => ({ shard: { text: shardKeys, x } }))
+                  Effect.map((x) => ({ text: shardKeys, x }))
                 )
               })
-              const frame = result.frames?.shard ?? Artifact.decode(EmbeddingShard, yield* store.readBlob(result.outputs!.shard!.digest as Hash.Digest))
-              const x = frame.columns.x as Float32Array
-              ;(frame.columns.text as ReadonlyArray<string>).forEach((t, i) => known.set(t, x.subarray(i * session.hidden, (i + 1) * session.hidden)))
-              if (result.frames === undefined) tracker.advance(rows.length)
-              yield* context.record({ node: `${context.node}[${unit.slice(7, 15)}]`, step: SHARD_STEP, key, status: result.frames === undefined ? "hit" : "computed", ms: Date.now() - started })
+              frame.columns.text.forEach((t, i) => known.set(t, frame.columns.x.subarray(i * session.hidden, (i + 1) * session.hidden)))
+              if (!computed) tracker.advance(rows.length)
             }), { discard: true })
         )
 

@@ -7,9 +7,9 @@
 import { Effect, Schema } from "effect"
 import { Trials } from "../../../schemas/Tables.ts"
 import * as Artifact from "../../core/Artifact.ts"
-import * as Entry from "../../core/Entry.ts"
 import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
+import * as Shards from "../../core/Shards.ts"
 import * as Step from "../../core/Step.ts"
 import { InvalidStepInput } from "../SpaceSteps.ts"
 import { CrossValidate } from "../Services.ts"
@@ -66,23 +66,14 @@ export const crossValidate = Step.implement(CrossValidate, {
       const results = yield* tracked(`${context.node}: trials`, units.length, (tracker) =>
         Effect.forEach(units, (unit) =>
           Effect.gen(function*() {
-            const started = Date.now()
             const plan = plans.get(`${unit.repeat}/${unit.fold}/${unit.budget}`)!
-            const unitDigest = Hash.digestJson(unit)
-            // Repeats and budgets stay out of a trial's key: adding either reuses every existing trial.
-            const preimage = {
-              ...context.preimage,
+            const { frame } = yield* Shards.unit(context, {
               step: TRIAL_STEP,
+              label: `${context.node}[${unit.repeat}/${unit.fold}/${unit.budget}]`,
+              // Repeats and budgets stay out of a trial's key: adding either reuses every existing trial.
               params: { components: params.components, loss: params.loss, epochs: params.epochs },
-              inputs: { ...context.preimage.inputs, unit: unitDigest }
-            }
-            const key = Step.key(preimage)
-            const result = yield* Entry.resolve(context.entries, {
-              preimage,
-              key,
-              force: false,
-              outputs: { trial: Trials },
-              inputs: Object.fromEntries(Object.entries(preimage.inputs).map(([k, digest]) => [k, { digest, producer: null }])),
+              inputs: { ...context.preimage.inputs, unit: Hash.digestJson(unit) },
+              table: Trials,
               produce: Effect.sync(() => {
                 const r = Cv.trial({
                   x,
@@ -95,22 +86,18 @@ export const crossValidate = Step.implement(CrossValidate, {
                   epochs: params.epochs,
                   seed: 42 + 1000 * unit.repeat + 100 * unit.fold
                 })
-                return {
-                  trial: Artifact.fromRows(Trials, [{
-                    ...unit,
-                    tau: r.tau,
-                    mse: Number.isFinite(r.mse) ? r.mse : 0,
-                    flagged: r.undefinedTau,
-                    nPool: plan.pool,
-                    nTest: plan.test.length
-                  }])
-                }
+                return Artifact.fromRows(Trials, [{
+                  ...unit,
+                  tau: r.tau,
+                  mse: Number.isFinite(r.mse) ? r.mse : 0,
+                  flagged: r.undefinedTau,
+                  nPool: plan.pool,
+                  nTest: plan.test.length
+                }])
               })
             })
-            yield* context.record({ node: `${context.node}[${unit.repeat}/${unit.fold}/${unit.budget}]`, step: TRIAL_STEP, key, status: result.frames === undefined ? "hit" : "computed", ms: Date.now() - started })
             tracker.advance()
-            const frame = result.frames?.trial ?? Artifact.decode(Trials, yield* context.entries.store.readBlob(result.outputs!.trial!.digest as Hash.Digest))
-            return Artifact.toRows(frame as Artifact.Frame<typeof Trials.columns>)[0]!
+            return Artifact.toRows(frame)[0]!
           }), { discard: false })
       )
       return { trials: Artifact.fromRows(Trials, results) }
