@@ -19,6 +19,7 @@ import { implementations } from "../steps/registry.ts"
 import * as Format from "./format.ts"
 import { oneLine, store } from "./common.ts"
 import { loadPipeline } from "./loadPipeline.ts"
+import { cv } from "./cvCommand.ts"
 import { modelCommands } from "./modelCommands.ts"
 import { spaceCommands } from "./spaceCommands.ts"
 
@@ -214,7 +215,7 @@ const steps = Command.make("steps").pipe(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([run, explain, cache, steps, ...spaceCommands, ...modelCommands])
+  Command.withSubcommands([run, explain, cache, steps, cv, ...spaceCommands, ...modelCommands])
 )
 
 cole.pipe(

@@ -14,7 +14,8 @@ import * as Store from "../core/Store.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { Evaluator, Nb201Benchmark } from "../steps/Evaluator.ts"
 import { nb201Csv, objectiveColumns } from "../steps/ImportNb201.ts"
-import { ImportObjective } from "../steps/Services.ts"
+import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
+import { ImportFeatures, ImportObjective } from "../steps/Services.ts"
 import { oneLine, store } from "./common.ts"
 import * as Format from "./format.ts"
 
@@ -121,9 +122,34 @@ const importNb201 = Command.make(
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
 ).pipe(Command.withDescription("Store each objective column of an NB201 CSV as a typed artifact, named by a ref"))
 
+const importEmbeddingsCommand = Command.make(
+  "embeddings",
+  {
+    store,
+    space,
+    file: Argument.String("file").pipe(Argument.withDescription("Embeddings keyed by arch string: .arrow, .csv, or .npy with --archs")),
+    archs: Flag.String("archs").pipe(Flag.withDescription("For .npy: the architectures, one per line, in row order"), Flag.optional),
+    name: Flag.String("name").pipe(Flag.withDescription("Ref name (default: the file's name without extension)"), Flag.optional)
+  },
+  ({ archs, file, name, space, store }) =>
+    oneLine(Effect.gen(function*() {
+      const layer = yield* Effect.try({
+        try: () => importEmbeddings({ space, file, archs: Option.getOrUndefined(archs) }),
+        catch: (e) => new Error(`cannot read ${e instanceof Error && "path" in e ? String(e.path) : file}`)
+      })
+      const { value, report } = yield* Pipeline.run(Pipeline.make("import-embeddings", Pipeline.node(ImportFeatures, {}, { layer }), Layer.empty))
+      const ref = `embeddings/${Option.getOrElse(name, () => path.basename(file, path.extname(file)))}`
+      const node = report.nodes[0]!
+      yield* (yield* Store.Store).setRef(ref, [{ step: node.step, key: node.key! }])
+      const frame = yield* Pipeline.load(value.features)
+      const output = (yield* value.features.resolved).outputs![value.features.output]!
+      yield* Console.log(`${ref}: ${frame.length} architectures × ${frame.length === 0 ? 0 : frame.columns.x.length / frame.length} dimensions (${node.status}), ${output.digest.slice(0, 19)}…, ${Format.bytes(output.size)}`)
+    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
+).pipe(Command.withDescription("Store embeddings computed elsewhere as a features artifact, named by a ref"))
+
 const importCommand = Command.make("import").pipe(
   Command.withDescription("Bring outside tables into the store"),
-  Command.withSubcommands([importNb201])
+  Command.withSubcommands([importNb201, importEmbeddingsCommand])
 )
 
 export const spaceCommands = [format, sample, transpile, encode, benchmark, importCommand] as const

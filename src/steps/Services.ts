@@ -45,3 +45,9 @@ export class CrossValidate extends Step.Service<CrossValidate>()("cross-validate
   inputs: { features: Features, objective: Objective },
   outputs: { trials: Trials }
 }) {}
+
+/** Features brought in from outside (embeddings computed elsewhere), keyed by arch string. */
+export class ImportFeatures extends Step.Service<ImportFeatures>()("import-features", {
+  inputs: {},
+  outputs: { features: Features }
+}) {}

@@ -6,6 +6,7 @@ import * as Standardization from "./demo/Standardization.ts"
 import * as Summaries from "./demo/Summaries.ts"
 import { OnnxEmbedder } from "./embed/OnnxEmbedder.ts"
 import { HashedNgramEmbedder } from "./HashedNgram.ts"
+import * as ImportEmbeddings from "./ImportEmbeddings.ts"
 import * as Reducers from "./reduce/Reducers.ts"
 import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
@@ -26,6 +27,7 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   Reducers.Identity.layer,
   crossValidate,
   nb201Csv(""),
+  ImportEmbeddings.identity,
   // A space is versioned like a step: its version enters the keys of the steps that use it.
   ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))
 ]

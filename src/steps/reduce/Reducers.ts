@@ -8,9 +8,9 @@ import * as PcaFit from "./Pca.ts"
 export const Pca = {
   layer: Step.implement(Reduce, {
     implementation: "pca",
-    version: 1,
+    version: 2,
     params: Schema.Struct({ components: Schema.Int.check(Schema.isGreaterThan(0)) }),
-    sources: [import.meta.url, new URL("./Pca.ts", import.meta.url).href],
+    sources: [import.meta.url, ...["./Pca.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
     run: ({ features, train }, { components }) =>
       Effect.gen(function*() {
         const n = features.length

@@ -95,8 +95,16 @@ const rows = (x: Float32Array, d: number, index: ReadonlyArray<number>) => {
   return out
 }
 
+export interface TrialResult {
+  readonly tau: number
+  readonly undefinedTau: boolean
+  readonly mse: number
+  readonly steps: number
+  readonly skipped: number
+}
+
 /** One trial: PCA on the training rows (if asked), the head trained in subsample order, τ-b on test. */
-export const trial = (input: TrialInput) => {
+export const trial = (input: TrialInput): TrialResult => {
   let train = rows(input.x, input.d, input.train)
   let test = rows(input.x, input.d, input.test)
   let width = input.d

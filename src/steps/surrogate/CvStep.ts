@@ -1,12 +1,13 @@
 /**
  * The `cross-validate` step: R repeats × 10 stratified folds × the budgets, each trial its own cache
  * entry (`cross-validate.trial`), so a killed run resumes trial by trial and adding a budget or a repeat
- * runs only the new trials. Every configuration sees the same folds and subsamples (they depend only on
+ * runs only the new trials; trials run on the Executor's workers. Every configuration sees the same folds and subsamples (they depend only on
  * the objective, the repeat and the fold), so two configurations' trials pair up for the t-test.
  */
 import { Effect, Schema } from "effect"
 import { Trials } from "../../../schemas/Tables.ts"
 import * as Artifact from "../../core/Artifact.ts"
+import { Executor } from "../../core/Executor.ts"
 import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
 import * as Shards from "../../core/Shards.ts"
@@ -16,6 +17,7 @@ import { CrossValidate } from "../Services.ts"
 import * as Cv from "./CrossValidation.ts"
 
 const TRIAL_STEP = "cross-validate.trial"
+const TRIAL_TASK = { module: new URL("./CrossValidation.ts", import.meta.url).href, fn: "trial" }
 
 const Params = Schema.Struct({
   repeats: Schema.Int.check(Schema.isGreaterThan(0)),
@@ -29,16 +31,17 @@ const Params = Schema.Struct({
 
 export const crossValidate = Step.implement(CrossValidate, {
   implementation: "cole-head",
-  version: 1,
+  version: 2,
   params: Params,
-  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Kendall.ts", "../reduce/Pca.ts"].map((f) => new URL(f, import.meta.url).href)],
+  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
   run: ({ features, objective }, params, context) =>
     Effect.gen(function*() {
       // Rows = the objective's architectures, in its order, each with its features.
       const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
       const d = features.length === 0 ? 0 : features.columns.x.length / features.length
       const n = objective.length
-      const x = new Float32Array(n * d)
+      // Shared memory: trials on worker threads read the rows without a copy each.
+      const x = new Float32Array(new SharedArrayBuffer(n * d * 4))
       for (let i = 0; i < n; i++) {
         const row = rowOf.get(objective.columns.arch[i]!)
         if (row === undefined) return yield* new InvalidStepInput({ step: "cross-validate", problem: `architecture ${JSON.stringify(objective.columns.arch[i])} has an objective value but no features` })
@@ -63,6 +66,7 @@ export const crossValidate = Step.implement(CrossValidate, {
           }
         }
       }
+      const executor = yield* Executor
       const results = yield* tracked(`${context.node}: trials`, units.length, (tracker) =>
         Effect.forEach(units, (unit) =>
           Effect.gen(function*() {
@@ -74,19 +78,18 @@ export const crossValidate = Step.implement(CrossValidate, {
               params: { components: params.components, loss: params.loss, epochs: params.epochs },
               inputs: { ...context.preimage.inputs, unit: Hash.digestJson(unit) },
               table: Trials,
-              produce: Effect.sync(() => {
-                const r = Cv.trial({
-                  x,
-                  d,
-                  y,
-                  train: plan.train,
-                  test: plan.test,
-                  components: params.components === 0 ? undefined : params.components,
-                  loss: params.loss,
-                  epochs: params.epochs,
-                  seed: 42 + 1000 * unit.repeat + 100 * unit.fold
-                })
-                return Artifact.fromRows(Trials, [{
+              produce: executor.run<Cv.TrialInput, Cv.TrialResult>(TRIAL_TASK, {
+                x,
+                d,
+                y,
+                train: plan.train,
+                test: plan.test,
+                components: params.components === 0 ? undefined : params.components,
+                loss: params.loss,
+                epochs: params.epochs,
+                seed: 42 + 1000 * unit.repeat + 100 * unit.fold
+              }).pipe(Effect.map((r) =>
+                Artifact.fromRows(Trials, [{
                   ...unit,
                   tau: r.tau,
                   mse: Number.isFinite(r.mse) ? r.mse : 0,
@@ -94,11 +97,11 @@ export const crossValidate = Step.implement(CrossValidate, {
                   nPool: plan.pool,
                   nTest: plan.test.length
                 }])
-              })
+              ))
             })
             tracker.advance()
             return Artifact.toRows(frame)[0]!
-          }), { discard: false })
+          }), { concurrency: executor.concurrency })
       )
       return { trials: Artifact.fromRows(Trials, results) }
     })

@@ -1,11 +1,13 @@
 /**
- * The surrogate's MLP head, written for speed: all parameters in one Float64Array, activations in
- * buffers allocated once per training run, no allocation inside the batch loop. Fully connected layers
+ * The surrogate's MLP head: configuration, parameter layout, initialisation, losses, clipping and the
+ * training loop; the passes run on the SIMD kernels (Network.ts), with no allocation inside the batch
+ * loop. Fully connected layers
  * with ReLU or LeakyReLU and inverted dropout, PyTorch-default or Xavier initialisation, Adam with bias
  * correction, global gradient-norm clipping, and the losses of spec/surrogate.md §3: pairwise hinge
  * (at most 4·m random pairs of a batch of m), MSE, and MAE (+ L1 on the output weights).
  */
 import type * as Rng from "../../core/Rng.ts"
+import * as Network from "./Network.ts"
 
 export interface Config {
   readonly inputs: number
@@ -63,115 +65,18 @@ export const initialise = (c: Config, rng: Rng.Rng): Float64Array => {
   return p
 }
 
-/** Buffers for forward and backward passes over batches of up to `rows` rows. */
-export const workspace = (c: Config, rows: number) => {
-  const s = sizes(c)
-  return {
-    rows,
-    activations: s.map((n) => new Float64Array(rows * n)),
-    masks: s.map((n) => new Float64Array(rows * n)),
-    deltas: s.map((n) => new Float64Array(rows * n)),
-    scores: new Float64Array(rows),
-    dScores: new Float64Array(rows)
-  }
-}
-export type Workspace = ReturnType<typeof workspace>
-
 /**
- * Forward pass of `m` rows of `x` (row-major, taken at `index[i]`), writing scores. In training mode
- * fresh dropout masks come from `rng`.
- */
-export const forward = (c: Config, p: Float64Array, w: Workspace, x: ArrayLike<number>, index: ArrayLike<number>, m: number, training: boolean, rng?: Rng.Rng) => {
-  const { layers } = layout(c)
-  const a0 = w.activations[0]!
-  for (let i = 0; i < m; i++) for (let j = 0; j < c.inputs; j++) a0[i * c.inputs + j] = x[index[i]! * c.inputs + j]!
-  const slope = c.activation === "leaky-relu" ? 0.01 : 0
-  const keep = 1 - c.dropout
-  layers.forEach((l, li) => {
-    const input = w.activations[li]!
-    const output = w.activations[li + 1]!
-    const last = li === layers.length - 1
-    const mask = w.masks[li + 1]!
-    for (let i = 0; i < m; i++) {
-      for (let o = 0; o < l.outputs; o++) {
-        let s = p[l.bias + o]!
-        const row = l.weights + o * l.inputs
-        for (let j = 0; j < l.inputs; j++) s += p[row + j]! * input[i * l.inputs + j]!
-        if (!last) {
-          s = s >= 0 ? s : slope * s
-          const kept = training && c.dropout > 0 ? (rng!.next() < keep ? 1 / keep : 0) : 1
-          mask[i * l.outputs + o] = kept
-          s *= kept
-        }
-        output[i * l.outputs + o] = s
-      }
-    }
-  })
-  const out = w.activations[layers.length]!
-  for (let i = 0; i < m; i++) w.scores[i] = out[i]!
-}
-
-/** Backward pass from w.dScores (∂loss/∂score) into `grad` (overwritten). */
-export const backward = (c: Config, p: Float64Array, w: Workspace, m: number, grad: Float64Array) => {
-  const { layers } = layout(c)
-  grad.fill(0)
-  const slope = c.activation === "leaky-relu" ? 0.01 : 0
-  const top = w.deltas[layers.length]!
-  for (let i = 0; i < m; i++) top[i] = w.dScores[i]!
-  for (let li = layers.length - 1; li >= 0; li--) {
-    const l = layers[li]!
-    const delta = w.deltas[li + 1]!
-    const input = w.activations[li]!
-    for (let i = 0; i < m; i++) {
-      for (let o = 0; o < l.outputs; o++) {
-        const d = delta[i * l.outputs + o]!
-        if (d === 0) continue
-        grad[l.bias + o]! += d
-        const row = l.weights + o * l.inputs
-        for (let j = 0; j < l.inputs; j++) grad[row + j]! += d * input[i * l.inputs + j]!
-      }
-    }
-    if (li === 0) break
-    // δ for the layer below: through the weights, then dropout and the activation's derivative.
-    const below = w.deltas[li]!
-    const activation = w.activations[li]!
-    const mask = w.masks[li]!
-    // Wᵀδ accumulated row by row of W, so that the weights are read contiguously.
-    below.fill(0, 0, m * l.inputs)
-    for (let i = 0; i < m; i++) {
-      const at = i * l.inputs
-      for (let o = 0; o < l.outputs; o++) {
-        const d = delta[i * l.outputs + o]!
-        if (d === 0) continue
-        const row = l.weights + o * l.inputs
-        for (let j = 0; j < l.inputs; j++) below[at + j]! += p[row + j]! * d
-      }
-      for (let j = 0; j < l.inputs; j++) {
-        const kept = mask[at + j]!
-        // activation = kept · act(z) has the sign of z, so it tells the derivative (at z = 0: the slope,
-        // as PyTorch does).
-        below[at + j] = kept === 0 ? 0 : below[at + j]! * kept * (activation[at + j]! > 0 ? 1 : slope)
-      }
-    }
-  }
-  if (c.l1 > 0) {
-    const out = layers[layers.length - 1]!
-    for (let j = 0; j < out.inputs; j++) grad[out.weights + j]! += c.l1 * Math.sign(p[out.weights + j]!)
-  }
-}
-
-/**
- * The loss of m scores against targets y (at `index`), writing ∂loss/∂score into w.dScores. Returns
+ * The loss of m scores against targets y (at `index`), writing ∂loss/∂score into dScores. Returns
  * undefined when the hinge loss has no pair (all targets equal, or m = 1): the step is skipped.
  */
-export const loss = (c: Config, p: Float64Array, w: Workspace, y: ArrayLike<number>, index: ArrayLike<number>, m: number, rng: Rng.Rng): number | undefined => {
-  w.dScores.fill(0, 0, m)
+export const loss = (c: Config, p: ArrayLike<number>, scores: ArrayLike<number>, dScores: Float64Array, y: ArrayLike<number>, index: ArrayLike<number>, m: number, rng: Rng.Rng): number | undefined => {
+  dScores.fill(0, 0, m)
   let value = 0
   if (c.loss === "mse" || c.loss === "mae") {
     for (let i = 0; i < m; i++) {
-      const e = w.scores[i]! - y[index[i]!]!
+      const e = scores[i]! - y[index[i]!]!
       value += c.loss === "mse" ? e * e : Math.abs(e)
-      w.dScores[i] = (c.loss === "mse" ? 2 * e : Math.sign(e)) / m
+      dScores[i] = (c.loss === "mse" ? 2 * e : Math.sign(e)) / m
     }
     value /= m
   } else {
@@ -191,11 +96,11 @@ export const loss = (c: Config, p: Float64Array, w: Workspace, y: ArrayLike<numb
       const i = Math.floor(pairs[t]! / m)
       const j = pairs[t]! % m
       const sign = Math.sign(y[index[i]!]! - y[index[j]!]!)
-      const term = c.margin - sign * (w.scores[i]! - w.scores[j]!)
+      const term = c.margin - sign * (scores[i]! - scores[j]!)
       if (term > 0) {
         value += term
-        w.dScores[i]! -= sign / kept
-        w.dScores[j]! += sign / kept
+        dScores[i]! -= sign / kept
+        dScores[j]! += sign / kept
       }
     }
     value /= kept
@@ -208,7 +113,7 @@ export const loss = (c: Config, p: Float64Array, w: Workspace, y: ArrayLike<numb
 }
 
 /** Scales `grad` to norm `clip` (÷ (norm + 1e-6)) when its norm exceeds it. Returns the norm. */
-export const clipNorm = (grad: Float64Array, clip: number) => {
+export const clipNorm = (grad: Float32Array | Float64Array, clip: number) => {
   let sum = 0
   for (let i = 0; i < grad.length; i++) sum += grad[i]! * grad[i]!
   const norm = Math.sqrt(sum)
@@ -217,17 +122,6 @@ export const clipNorm = (grad: Float64Array, clip: number) => {
     for (let i = 0; i < grad.length; i++) grad[i]! *= scale
   }
   return norm
-}
-
-/** Adam with bias correction; `t` is the 1-based step count. */
-export const adamStep = (c: Config, p: Float64Array, grad: Float64Array, m: Float64Array, v: Float64Array, t: number) => {
-  const b1 = 1 - c.beta1 ** t
-  const b2 = 1 - c.beta2 ** t
-  for (let i = 0; i < p.length; i++) {
-    m[i] = c.beta1 * m[i]! + (1 - c.beta1) * grad[i]!
-    v[i] = c.beta2 * v[i]! + (1 - c.beta2) * grad[i]! * grad[i]!
-    p[i]! -= (c.lr * (m[i]! / b1)) / (Math.sqrt(v[i]! / b2) + c.eps)
-  }
 }
 
 export interface TrainOptions {
@@ -241,7 +135,7 @@ export interface TrainOptions {
 
 export interface Trained {
   readonly config: Config
-  readonly params: Float64Array
+  readonly params: Float32Array
   readonly mean: number
   readonly std: number
   readonly steps: number
@@ -260,11 +154,7 @@ export const train = (c: Config, options: TrainOptions, x: ArrayLike<number>, y:
     std = Math.sqrt(sq / n) || 1
   }
   const target = Float64Array.from({ length: n }, (_, i) => (y[i]! - mean) / std)
-  const params = initialise(c, streams.init)
-  const grad = new Float64Array(params.length)
-  const m1 = new Float64Array(params.length)
-  const m2 = new Float64Array(params.length)
-  const w = workspace(c, Math.min(options.batchSize, Math.max(n, 1)))
+  const net = Network.make(c, Math.min(options.batchSize, Math.max(n, 1)), initialise(c, streams.init))
   const order = Int32Array.from({ length: n }, (_, i) => i)
   let steps = 0
   let skipped = 0
@@ -280,30 +170,30 @@ export const train = (c: Config, options: TrainOptions, x: ArrayLike<number>, y:
     for (let start = 0; start < n; start += options.batchSize) {
       const m = Math.min(options.batchSize, n - start)
       const index = order.subarray(start, start + m)
-      forward(c, params, w, x, index, m, true, streams.dropout)
-      if (loss(c, params, w, target, index, m, streams.batches) === undefined) {
+      net.forward(x, index, m, true, streams.dropout)
+      if (loss(c, net.params, net.scores, net.dScores, target, index, m, streams.batches) === undefined) {
         skipped++
         continue
       }
-      backward(c, params, w, m, grad)
-      clipNorm(grad, c.clip)
-      adamStep(c, params, grad, m1, m2, ++steps)
+      net.backward(m)
+      clipNorm(net.grad, c.clip)
+      net.adam(++steps)
     }
   }
-  return { config: c, params, mean, std, steps, skipped }
+  return { config: c, params: Float32Array.from(net.params), mean, std, steps, skipped }
 }
 
 /** Scores of n rows in evaluation mode (no dropout), in target units. */
 export const predict = (model: Trained, x: ArrayLike<number>, n: number): Float64Array => {
   const out = new Float64Array(n)
   const batch = 256
-  const w = workspace(model.config, batch)
+  const net = Network.make(model.config, Math.min(batch, Math.max(n, 1)), model.params)
   const index = new Int32Array(batch)
   for (let start = 0; start < n; start += batch) {
     const m = Math.min(batch, n - start)
     for (let i = 0; i < m; i++) index[i] = start + i
-    forward(model.config, model.params, w, x, index, m, false)
-    for (let i = 0; i < m; i++) out[start + i] = w.scores[i]! * model.std + model.mean
+    net.forward(x, index, m, false)
+    for (let i = 0; i < m; i++) out[start + i] = net.scores[i]! * model.std + model.mean
   }
   return out
 }

@@ -3,27 +3,33 @@ import * as Rng from "../../../src/core/Rng.ts"
 import { tauB } from "../../../src/steps/surrogate/Kendall.ts"
 import { colePreset } from "../../../src/steps/surrogate/CrossValidation.ts"
 import * as Mlp from "../../../src/steps/surrogate/Mlp.ts"
+import * as Network from "../../../src/steps/surrogate/Network.ts"
+import * as Reference from "./MlpReference.ts"
 
 // A small head: the COLE preset, narrowed, without dropout (so gradients are deterministic).
 const base: Mlp.Config = { ...colePreset(4, "mse"), hiddenLayers: 2, width: 6, dropout: 0 }
 
-/** ∂loss/∂p by central differences, against the backward pass. */
-const checkGradient = (c: Mlp.Config) => {
+const problem = (c: Mlp.Config, m: number) => {
   const rng = Rng.make(1, "grad")
   const p = Mlp.initialise(c, rng)
-  const m = 5
   const x = Array.from({ length: m * c.inputs }, () => rng.normal())
-  const y = [0.3, -1.2, 0.8, 2.0, -0.4]
-  const index = Int32Array.from({ length: m }, (_, i) => i)
-  const w = Mlp.workspace(c, m)
+  const y = Array.from({ length: m }, () => rng.normal())
+  return { p, x, y, index: Int32Array.from({ length: m }, (_, i) => i) }
+}
+
+/** ∂loss/∂p by central differences, against the reference backward pass (double precision). */
+const checkGradient = (c: Mlp.Config) => {
+  const m = 5
+  const { p, x, y, index } = problem(c, m)
+  const w = Reference.workspace(c, m)
   const lossAt = (params: Float64Array) => {
-    Mlp.forward(c, params, w, x, index, m, false)
+    Reference.forward(c, params, w, x, index, m, false)
     // The hinge keeps every pair here (10 ≤ 4·5), so the pair sample is the same at every call.
-    return Mlp.loss(c, params, w, y, index, m, Rng.make(0, "pairs"))!
+    return Mlp.loss(c, params, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))!
   }
   lossAt(p)
   const grad = new Float64Array(p.length)
-  Mlp.backward(c, p, w, m, grad)
+  Reference.backward(c, p, w, m, grad)
   const h = 1e-6
   let worst = 0
   for (let i = 0; i < p.length; i++) {
@@ -47,16 +53,49 @@ describe("MLP head", () => {
     expect(checkGradient({ ...base, loss: lossName, activation, l1, margin: lossName === "hinge" ? 5 : 0.1 })).toBeLessThan(1e-5)
   })
 
+  // The kernel-backed passes (single precision, SIMD GEMMs with 8-, 4- and 1-column tails, batch sizes
+  // that are not multiples of 4) against the reference, for every layer shape class.
+  it.each([
+    ["hinge", "leaky-relu", 0, 6, 2, 7],
+    ["mse", "relu", 0.2, 155, 3, 20],
+    ["mae", "leaky-relu", 0, 13, 1, 9]
+  ] as const)("%s / %s (L1 %s), %s inputs, %s × %s: the network's scores and gradient match the reference", (lossName, activation, l1, inputs, hiddenLayers, width) => {
+    const c: Mlp.Config = { ...base, loss: lossName, activation, l1, inputs, hiddenLayers, width }
+    for (const m of [1, 5, 32]) {
+      const { p, x, y, index } = problem(c, m)
+      const w = Reference.workspace(c, m)
+      Reference.forward(c, p, w, x, index, m, false)
+      Mlp.loss(c, p, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))
+      const expected = new Float64Array(p.length)
+      Reference.backward(c, p, w, m, expected)
+      const net = Network.make(c, m, p)
+      net.forward(x, index, m, false)
+      net.dScores.set(w.dScores)
+      net.backward(m)
+      const scale = Math.max(...expected.map(Math.abs))
+      for (let i = 0; i < m; i++) expect(Math.abs(net.scores[i]! - w.scores[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w.scores[i]!)))
+      for (let i = 0; i < p.length; i++) expect(Math.abs(net.grad[i]! - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale)
+    }
+  })
+
+  it("Adam: one step from zero moments moves every parameter by lr · sign(g) (bias-corrected)", () => {
+    const c: Mlp.Config = { ...base, inputs: 3, hiddenLayers: 1, width: 5 }
+    const net = Network.make(c, 1, new Float64Array(Mlp.layout(c).count))
+    net.grad.set(Array.from({ length: net.grad.length }, (_, i) => (i % 3) - 1))
+    net.adam(1)
+    // m̂ = g, v̂ = g², so the step is lr · g / (|g| + eps).
+    net.params.forEach((v, i) => expect(v).toBeCloseTo(-c.lr * ((i % 3) - 1) / (Math.abs((i % 3) - 1) + c.eps), 7))
+  })
+
   it("hinge loss: the spec's vectors", () => {
     const c = { ...base, inputs: 1, hiddenLayers: 0, loss: "hinge" as const }
-    const w = Mlp.workspace(c, 3)
+    const dScores = new Float64Array(3)
     const index = [0, 1, 2]
-    w.scores.set([0.5, 0.2, 0.1])
-    expect(Mlp.loss(c, new Float64Array(2), w, [1, 2, 2], index, 3, Rng.make(0, "p"))).toBeCloseTo(0.45, 12)
-    w.scores.set([0.5, 0.2, 0.1])
-    expect(Mlp.loss(c, new Float64Array(2), w, [3, 2, 2], index, 3, Rng.make(0, "p"))).toBe(0)
+    const scores = [0.5, 0.2, 0.1]
+    expect(Mlp.loss(c, new Float64Array(2), scores, dScores, [1, 2, 2], index, 3, Rng.make(0, "p"))).toBeCloseTo(0.45, 12)
+    expect(Mlp.loss(c, new Float64Array(2), scores, dScores, [3, 2, 2], index, 3, Rng.make(0, "p"))).toBe(0)
     // No pair with different targets: undefined, the step is skipped.
-    expect(Mlp.loss(c, new Float64Array(2), w, [2, 2, 2], index, 3, Rng.make(0, "p"))).toBeUndefined()
+    expect(Mlp.loss(c, new Float64Array(2), scores, dScores, [2, 2, 2], index, 3, Rng.make(0, "p"))).toBeUndefined()
   })
 
   it("clips the global gradient norm as the spec says: (3, 4) → (3, 4) / (5 + 1e-6)", () => {

@@ -1,0 +1,183 @@
+// Kernels for the surrogate trainer (single precision) and PCA (double), compiled to WebAssembly SIMD by
+// `npm run build:kernels` (AssemblyScript). Pointers are byte offsets into the instance's memory;
+// strides are in elements. Plain f32x4 mul + add (no fused multiply-add), so results are the same
+// bit for bit on every machine.
+
+/**
+ * C (m × n) = [C +] A · B, with A read at a + (i·ars + p·acs) (any layout: row-major, transposed),
+ * B (k × n) and C row-major with leading dimensions ldb and ldc. Single and double precision.
+ */
+export function gemm32(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  gemm<f32>(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate)
+}
+
+export function gemm64(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  gemm<f64>(m, n, k, a, ars, acs, b, ldb, c, ldc, accumulate)
+}
+
+/** dst (cols × rows) = srcᵀ, src row-major rows × cols. */
+export function transpose32(src: usize, rows: i32, cols: i32, dst: usize): void {
+  transpose<f32>(src, rows, cols, dst)
+}
+
+export function transpose64(src: usize, rows: i32, cols: i32, dst: usize): void {
+  transpose<f64>(src, rows, cols, dst)
+}
+
+// Panels of B (PANEL_K × PANEL_N elements, 256 KiB in double precision) stay in cache while every row
+// of A passes over them.
+const PANEL_K = 128
+const PANEL_N = 256
+
+function gemm<T>(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  for (let p0 = 0; p0 < k || p0 == 0; p0 += PANEL_K) {
+    const kc = min(PANEL_K, k - p0)
+    const ap = at<T>(a, p0 * acs)
+    for (let j0 = 0; j0 < n; j0 += PANEL_N) {
+      const nc = min(PANEL_N, n - j0)
+      const bp = at<T>(b, p0 * ldb + j0), cp = at<T>(c, j0)
+      const onto = accumulate || p0 > 0
+      let i = 0
+      for (; i + 4 <= m; i += 4) rows4<T>(i, nc, kc, ap, ars, acs, bp, ldb, cp, ldc, onto)
+      for (; i < m; i++) rows1<T>(i, nc, kc, ap, ars, acs, bp, ldb, cp, ldc, onto)
+    }
+  }
+}
+
+function transpose<T>(src: usize, rows: i32, cols: i32, dst: usize): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) store<T>(at<T>(dst, c * rows + r), load<T>(at<T>(src, r * cols + c)))
+  }
+}
+
+// @ts-ignore: decorator
+@inline function at<T>(base: usize, index: i32): usize {
+  return base + <usize>index * sizeof<T>()
+}
+
+// @ts-ignore: decorator
+@inline function start<T>(c: usize, accumulate: bool): v128 {
+  return accumulate ? v128.load(c) : v128.splat<T>(0)
+}
+
+// @ts-ignore: decorator
+@inline function madd<T>(s: v128, x: v128, y: v128): v128 {
+  return v128.add<T>(s, v128.mul<T>(x, y))
+}
+
+/** Four rows of C: column blocks of two vectors, then one vector, then single columns. */
+function rows4<T>(i: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  const lanes = <i32>(16 / sizeof<T>())
+  const a0 = at<T>(a, i * ars), a1 = at<T>(a, (i + 1) * ars), a2 = at<T>(a, (i + 2) * ars), a3 = at<T>(a, (i + 3) * ars)
+  const c0 = at<T>(c, i * ldc), c1 = at<T>(c, (i + 1) * ldc), c2 = at<T>(c, (i + 2) * ldc), c3 = at<T>(c, (i + 3) * ldc)
+  let j = 0
+  for (; j + 2 * lanes <= n; j += 2 * lanes) {
+    const o = at<T>(0, j)
+    let s00 = start<T>(c0 + o, accumulate), s01 = start<T>(c0 + o + 16, accumulate)
+    let s10 = start<T>(c1 + o, accumulate), s11 = start<T>(c1 + o + 16, accumulate)
+    let s20 = start<T>(c2 + o, accumulate), s21 = start<T>(c2 + o + 16, accumulate)
+    let s30 = start<T>(c3 + o, accumulate), s31 = start<T>(c3 + o + 16, accumulate)
+    for (let p = 0; p < k; p++) {
+      const row = at<T>(b, p * ldb) + o
+      const b0 = v128.load(row), b1 = v128.load(row + 16)
+      const q = at<T>(0, p * acs)
+      let x = v128.splat<T>(load<T>(a0 + q))
+      s00 = madd<T>(s00, x, b0); s01 = madd<T>(s01, x, b1)
+      x = v128.splat<T>(load<T>(a1 + q))
+      s10 = madd<T>(s10, x, b0); s11 = madd<T>(s11, x, b1)
+      x = v128.splat<T>(load<T>(a2 + q))
+      s20 = madd<T>(s20, x, b0); s21 = madd<T>(s21, x, b1)
+      x = v128.splat<T>(load<T>(a3 + q))
+      s30 = madd<T>(s30, x, b0); s31 = madd<T>(s31, x, b1)
+    }
+    v128.store(c0 + o, s00); v128.store(c0 + o + 16, s01)
+    v128.store(c1 + o, s10); v128.store(c1 + o + 16, s11)
+    v128.store(c2 + o, s20); v128.store(c2 + o + 16, s21)
+    v128.store(c3 + o, s30); v128.store(c3 + o + 16, s31)
+  }
+  for (; j + lanes <= n; j += lanes) {
+    const o = at<T>(0, j)
+    let s0 = start<T>(c0 + o, accumulate), s1 = start<T>(c1 + o, accumulate), s2 = start<T>(c2 + o, accumulate), s3 = start<T>(c3 + o, accumulate)
+    for (let p = 0; p < k; p++) {
+      const bv = v128.load(at<T>(b, p * ldb) + o)
+      const q = at<T>(0, p * acs)
+      s0 = madd<T>(s0, v128.splat<T>(load<T>(a0 + q)), bv)
+      s1 = madd<T>(s1, v128.splat<T>(load<T>(a1 + q)), bv)
+      s2 = madd<T>(s2, v128.splat<T>(load<T>(a2 + q)), bv)
+      s3 = madd<T>(s3, v128.splat<T>(load<T>(a3 + q)), bv)
+    }
+    v128.store(c0 + o, s0); v128.store(c1 + o, s1); v128.store(c2 + o, s2); v128.store(c3 + o, s3)
+  }
+  for (; j < n; j++) {
+    const o = at<T>(0, j)
+    let s0: T = accumulate ? load<T>(c0 + o) : <T>0, s1: T = accumulate ? load<T>(c1 + o) : <T>0
+    let s2: T = accumulate ? load<T>(c2 + o) : <T>0, s3: T = accumulate ? load<T>(c3 + o) : <T>0
+    for (let p = 0; p < k; p++) {
+      const bv = load<T>(at<T>(b, p * ldb) + o)
+      const q = at<T>(0, p * acs)
+      s0 += load<T>(a0 + q) * bv; s1 += load<T>(a1 + q) * bv
+      s2 += load<T>(a2 + q) * bv; s3 += load<T>(a3 + q) * bv
+    }
+    store<T>(c0 + o, s0); store<T>(c1 + o, s1); store<T>(c2 + o, s2); store<T>(c3 + o, s3)
+  }
+}
+
+/** One row of C, in the same column blocks. */
+function rows1<T>(i: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, ldb: i32, c: usize, ldc: i32, accumulate: bool): void {
+  const lanes = <i32>(16 / sizeof<T>())
+  const a0 = at<T>(a, i * ars)
+  const c0 = at<T>(c, i * ldc)
+  let j = 0
+  for (; j + 2 * lanes <= n; j += 2 * lanes) {
+    const o = at<T>(0, j)
+    let s0 = start<T>(c0 + o, accumulate), s1 = start<T>(c0 + o + 16, accumulate)
+    for (let p = 0; p < k; p++) {
+      const row = at<T>(b, p * ldb) + o
+      const x = v128.splat<T>(load<T>(a0 + at<T>(0, p * acs)))
+      s0 = madd<T>(s0, x, v128.load(row))
+      s1 = madd<T>(s1, x, v128.load(row + 16))
+    }
+    v128.store(c0 + o, s0); v128.store(c0 + o + 16, s1)
+  }
+  for (; j + lanes <= n; j += lanes) {
+    const o = at<T>(0, j)
+    let s = start<T>(c0 + o, accumulate)
+    for (let p = 0; p < k; p++) s = madd<T>(s, v128.splat<T>(load<T>(a0 + at<T>(0, p * acs))), v128.load(at<T>(b, p * ldb) + o))
+    v128.store(c0 + o, s)
+  }
+  for (; j < n; j++) {
+    const o = at<T>(0, j)
+    let s: T = accumulate ? load<T>(c0 + o) : <T>0
+    for (let p = 0; p < k; p++) s += load<T>(a0 + at<T>(0, p * acs)) * load<T>(at<T>(b, p * ldb) + o)
+    store<T>(c0 + o, s)
+  }
+}
+
+/**
+ * One Adam step with bias correction over `count` parameters: m ← β1·m + (1−β1)·g,
+ * v ← β2·v + (1−β2)·g², p ← p − lr·(m / c1) / (√(v / c2) + eps), where c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ.
+ */
+export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, eps: f32): void {
+  const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1), vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2)
+  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), vlr = f32x4.splat(lr), veps = f32x4.splat(eps)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const o = at<f32>(0, i)
+    const gv = v128.load(g + o)
+    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv))
+    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)))
+    v128.store(m + o, mv)
+    v128.store(v + o, vv)
+    const step = f32x4.div(f32x4.mul(vlr, f32x4.div(mv, vc1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps))
+    v128.store(p + o, f32x4.sub(v128.load(p + o), step))
+  }
+  for (; i < count; i++) {
+    const o = at<f32>(0, i)
+    const gs = load<f32>(g + o)
+    const ms = beta1 * load<f32>(m + o) + (1 - beta1) * gs
+    const vs = beta2 * load<f32>(v + o) + (1 - beta2) * gs * gs
+    store<f32>(m + o, ms)
+    store<f32>(v + o, vs)
+    store<f32>(p + o, load<f32>(p + o) - (lr * (ms / c1)) / (Mathf.sqrt(vs / c2) + eps))
+  }
+}

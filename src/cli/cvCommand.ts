@@ -1,0 +1,178 @@
+/**
+ * `cole cv`: repeated stratified 10-fold cross-validation of the COLE head (spec/surrogate.md §4) on one
+ * representation, optionally against others on the same folds and subsamples, with the Nadeau–Bengio
+ * test per budget. Every trial is a cache entry, so a killed run picks up where it stopped.
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { Console, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import * as Artifact from "../core/Artifact.ts"
+import * as Executor from "../core/Executor.ts"
+import * as Pipeline from "../core/Pipeline.ts"
+import * as Progress from "../core/Progress.ts"
+import * as Store from "../core/Store.ts"
+import { Trials } from "../../schemas/Tables.ts"
+import { Nb201Benchmark } from "../steps/Evaluator.ts"
+import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
+import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
+import { Architectures, CrossValidate, Embed, Encode, Evaluate, ImportFeatures, Transpile } from "../steps/Services.ts"
+import * as SpaceSteps from "../steps/SpaceSteps.ts"
+import { crossValidate } from "../steps/surrogate/CvStep.ts"
+import * as Plot from "../steps/surrogate/Plot.ts"
+import * as Report from "../steps/surrogate/Report.ts"
+import { oneLine, store } from "./common.ts"
+
+/** What one configuration varies; the objective, repeats and budgets are shared by all. */
+export interface Configuration {
+  readonly representation: string
+  readonly reducer: string
+  readonly loss: "hinge" | "mse"
+  readonly epochs: number
+}
+
+export const configurationName = (c: Configuration) => `${c.representation} · ${c.reducer} · ${c.loss}${c.epochs === 100 ? "" : ` · ${c.epochs} ep`}`
+
+const components = (reducer: string) => {
+  if (reducer === "none") return 0
+  const k = /^pca(\d+)$/.exec(reducer)
+  if (k === null || Number(k[1]) < 1) throw new Error(`--reducer ${reducer}: expected none or pca<K> (e.g. pca128)`)
+  return Number(k[1])
+}
+
+/** `--compare representation=onehot30,loss=mse`: the settings a compared configuration changes. */
+export const parseCompare = (base: Configuration, text: string): Configuration => {
+  let c = base
+  for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
+    const [key, value] = setting.replace(/^--/, "").split("=", 2) as [string, string | undefined]
+    if (key === "representation" && value) c = { ...c, representation: value }
+    else if (key === "reducer" && value) c = { ...c, reducer: value }
+    else if (key === "loss" && (value === "hinge" || value === "mse")) c = { ...c, loss: value }
+    else if (key === "epochs" && value !== undefined && /^\d+$/.test(value) && Number(value) > 0) c = { ...c, epochs: Number(value) }
+    else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, reducer=…, loss=hinge|mse or epochs=N`)
+  }
+  return c
+}
+
+/** The node that produces a representation's features for every architecture of the space. */
+const featuresOf = (space: string, representation: string, archs: string | undefined, architectures: Pipeline.ArtifactRef) => {
+  if (representation.startsWith("embeddings:")) {
+    const layer = importEmbeddings({ space, file: representation.slice("embeddings:".length), archs })
+    return Pipeline.node(ImportFeatures, {}, { id: `import ${path.basename(representation)}`, layer }).pipe(Effect.map((o) => o.features))
+  }
+  if (representation === "hashed-ngram") {
+    return Effect.gen(function*() {
+      const { code } = yield* Pipeline.node(Transpile, { architectures }, { layer: SpaceSteps.transpile({ space, options: { mode: "exclude-helper", addon: "none" } }) })
+      const { embeddings } = yield* Pipeline.node(Embed, { code }, { layer: HashedNgramEmbedder.layer({ dims: 1024, n: 3, weighting: "sublinear-tfidf" }) })
+      return embeddings
+    })
+  }
+  return Pipeline.node(Encode, { architectures }, { id: `encode ${representation}`, layer: SpaceSteps.encode({ space, encoding: representation }) }).pipe(Effect.map((o) => o.features))
+}
+
+export interface CvOptions {
+  readonly space: string
+  readonly objective: string
+  readonly repeats: number
+  readonly budgets: ReadonlyArray<number>
+  readonly archs: string | undefined
+  readonly nb201: string | undefined
+  readonly configurations: ReadonlyArray<Configuration>
+}
+
+/** The pipeline: shared architectures and objective, one features node and one CV node per configuration. */
+export const cvPipeline = (o: CvOptions) =>
+  Pipeline.make("cv", Effect.gen(function*() {
+    const { architectures } = yield* Pipeline.node(Architectures, {})
+    const { objective } = yield* Pipeline.node(Evaluate, { architectures })
+    const results = yield* Effect.forEach(o.configurations, (c) =>
+      Effect.gen(function*() {
+        const features = yield* featuresOf(o.space, c.representation, o.archs, architectures)
+        const layer = crossValidate({ repeats: o.repeats, budgets: [...o.budgets], components: components(c.reducer), loss: c.loss, epochs: c.epochs })
+        const { trials } = yield* Pipeline.node(CrossValidate, { features, objective }, { id: `cv ${configurationName(c)}`, layer })
+        return Artifact.toRows(yield* Pipeline.load(trials))
+      }), { concurrency: 1 })
+    return results
+  }), Layer.mergeAll(
+    SpaceSteps.architectures({ space: o.space }),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })))
+  ))
+
+/** Summaries per configuration and the first configuration against each other one. */
+export const summary = (configurations: ReadonlyArray<Configuration>, trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>) => ({
+  configurations: configurations.map((c, i) => ({ name: configurationName(c), ...c, budgets: Report.summarize(trials[i]!) })),
+  tests: configurations.slice(1).map((c, i) => ({
+    a: configurationName(configurations[0]!),
+    b: configurationName(c),
+    budgets: Report.compare(trials[0]!, trials[i + 1]!)
+  }))
+})
+
+const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4))
+
+export const cv = Command.make(
+  "cv",
+  {
+    store,
+    space: Flag.String("space").pipe(Flag.withDescription("Search space"), Flag.withDefault("nb201")),
+    objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
+    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
+    archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line, in row order"), Flag.optional),
+    reducer: Flag.String("reducer").pipe(Flag.withDescription("pca<K> (fitted per trial on the training rows) or none"), Flag.withDefault("pca128")),
+    loss: Flag.Literals("loss", ["hinge", "mse"]).pipe(Flag.withDefault("hinge")),
+    epochs: Flag.Int("epochs").pipe(Flag.withDescription("Training epochs of the head"), Flag.withDefault(100)),
+    repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats R of the 10-fold CV"), Flag.withDefault(10)),
+    budgets: Flag.String("budgets").pipe(Flag.withDescription("Training-subsample sizes, e.g. 14,55,220 (default: derived from the pool)"), Flag.optional),
+    compare: Flag.String("compare").pipe(Flag.withDescription("Another configuration, as the settings it changes: representation=onehot30,loss=mse; repeatable"), Flag.atLeast(0)),
+    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then ../shared/data/nb201)"), Flag.optional),
+    workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg"), Flag.optional),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
+  },
+  (o) =>
+    oneLine(Effect.gen(function*() {
+      if (o.repeats < 1) return yield* Effect.fail(new Error(`--repeats ${o.repeats}: expected a positive integer`))
+      if (o.epochs < 1) return yield* Effect.fail(new Error(`--epochs ${o.epochs}: expected a positive integer`))
+      const budgets = Option.match(o.budgets, {
+        onNone: () => [],
+        onSome: (text) =>
+          text.split(",").map((b) => {
+            if (!/^\s*\d+\s*$/.test(b) || Number(b) < 1) throw new Error(`--budgets ${text}: ${JSON.stringify(b)} is not a positive integer`)
+            return Number(b)
+          })
+      })
+      const base: Configuration = { representation: o.representation, reducer: o.reducer, loss: o.loss, epochs: o.epochs }
+      const configurations = [base, ...o.compare.map((text) => parseCompare(base, text))]
+      configurations.forEach((c) => components(c.reducer))
+      const pipeline = cvPipeline({
+        space: o.space,
+        objective: o.objective,
+        repeats: o.repeats,
+        budgets,
+        archs: Option.getOrUndefined(o.archs),
+        nb201: Option.getOrUndefined(o.nb201),
+        configurations
+      })
+      const { value } = yield* Pipeline.run(pipeline).pipe(
+        Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
+      )
+      const result = summary(configurations, value)
+      const table = Report.markdown(result.configurations.map((c) => ({ name: c.name, summary: c.budgets })))
+      const tests = result.tests.map((t) =>
+        [`${t.b} vs ${t.a} (one-tailed Nadeau–Bengio, H1: the first ranks better):`, ...t.budgets.map((b) => `  budget ${b.budget}: mean Δτ ${b.meanDifference.toFixed(4)}, t = ${b.t.toFixed(3)}, df ${b.df}, p = ${pValue(b.p)}`)].join("\n")
+      )
+      const markdown = [`${o.objective}, ${o.repeats} × 10-fold CV, Kendall τ-b mean ± std over trials`, "", table, "", ...tests].join("\n")
+      yield* Option.match(o.out, {
+        onNone: () => Effect.void,
+        onSome: (dir) =>
+          Effect.sync(() => {
+            mkdirSync(dir, { recursive: true })
+            value.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
+            writeFileSync(path.join(dir, "summary.md"), `${markdown}\n`)
+            writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
+            writeFileSync(path.join(dir, "tau.svg"), Plot.tauByBudget(result.configurations.map((c) => ({ name: c.name, points: c.budgets }))))
+          })
+      })
+      yield* Console.log(o.json ? JSON.stringify(result) : markdown)
+    }))
+).pipe(Command.withDescription("Cross-validate the surrogate on a representation (and compare others on the same folds)"))

@@ -1,0 +1,64 @@
+/**
+ * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
+ * precision, and an Adam step. Each user gets its own instance over its own memory, sized up front, and
+ * carves its buffers out of it: a trainer per worker thread shares nothing.
+ */
+import { readFileSync } from "node:fs"
+
+const compiled = new WebAssembly.Module(readFileSync(new URL("./linalg.wasm", import.meta.url)))
+
+type Gemm = (m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number, accumulate: number) => void
+type Transpose = (src: number, rows: number, cols: number, dst: number) => void
+
+interface Exports {
+  readonly gemm32: Gemm
+  readonly gemm64: Gemm
+  readonly transpose32: Transpose
+  readonly transpose64: Transpose
+  readonly adam32: (p: number, g: number, m: number, v: number, count: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number) => void
+}
+
+/** A typed array living in a kernel instance's memory, with its byte offset for the kernels. */
+export interface Buffer<A> {
+  readonly ptr: number
+  readonly data: A
+}
+
+export interface Kernels<A> {
+  /**
+   * C (m × n) = [C +] A · B: A read at a + (i·ars + p·acs) elements (row-major or transposed), B (k × n)
+   * and C row-major with leading dimensions ldb and ldc; pointers are Buffer.ptr offsets.
+   */
+  readonly gemm: Gemm
+  /** dst (cols × rows) = srcᵀ. */
+  readonly transpose: Transpose
+  /** The next buffer of `length` elements (16-byte aligned, zeroed). */
+  take(length: number): Buffer<A>
+}
+
+const instance = <A>(sizes: ReadonlyArray<number>, bytesPerElement: number, view: (buffer: ArrayBuffer, ptr: number, length: number) => A) => {
+  const padded = (length: number) => Math.ceil((length * bytesPerElement) / 16) * 16
+  const bytes = sizes.reduce((sum, n) => sum + padded(n), 0)
+  const memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) })
+  const exports = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports
+  let next = 0
+  const take = (length: number): Buffer<A> => {
+    const ptr = next
+    next += padded(length)
+    if (next > bytes) throw new RangeError(`kernel memory exhausted: ${next} of ${bytes} bytes`)
+    return { ptr, data: view(memory.buffer, ptr, length) }
+  }
+  return { exports, take }
+}
+
+/** Single-precision kernels with room for buffers of the given lengths, taken in any order. */
+export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & { readonly adam: Exports["adam32"] } => {
+  const { exports, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length))
+  return { gemm: exports.gemm32, transpose: exports.transpose32, adam: exports.adam32, take }
+}
+
+/** Double-precision kernels with room for buffers of the given lengths, taken in any order. */
+export const double = (sizes: ReadonlyArray<number>): Kernels<Float64Array> => {
+  const { exports, take } = instance(sizes, 8, (buffer, ptr, length) => new Float64Array(buffer, ptr, length))
+  return { gemm: exports.gemm64, transpose: exports.transpose64, take }
+}
