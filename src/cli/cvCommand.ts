@@ -14,6 +14,7 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { Trials } from "../../schemas/Tables.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
+import { OnnxEmbedder } from "../steps/embed/OnnxEmbedder.ts"
 import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
 import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
 import { Architectures, CrossValidate, Embed, Encode, Evaluate, ImportFeatures, Transpile } from "../steps/Services.ts"
@@ -60,10 +61,17 @@ const featuresOf = (space: string, representation: string, archs: string | undef
     const layer = importEmbeddings({ space, file: representation.slice("embeddings:".length), archs })
     return Pipeline.node(ImportFeatures, {}, { id: `import ${path.basename(representation)}`, layer }).pipe(Effect.map((o) => o.features))
   }
-  if (representation === "hashed-ngram") {
+  // Code-text representations: the exclude-helper text through the model-free featurizer or an ONNX
+  // model folder (mean pooling, as `cole embed` does by default, so its embeddings are hits here).
+  const embedder = representation === "hashed-ngram"
+    ? HashedNgramEmbedder.layer({ dims: 1024, n: 3, weighting: "sublinear-tfidf" })
+    : representation.startsWith("onnx:")
+    ? OnnxEmbedder.layer({ model: path.resolve(representation.slice("onnx:".length)), pooling: "mean" })
+    : undefined
+  if (embedder !== undefined) {
     return Effect.gen(function*() {
       const { code } = yield* Pipeline.node(Transpile, { architectures }, { layer: SpaceSteps.transpile({ space, options: { mode: "exclude-helper", addon: "none" } }) })
-      const { embeddings } = yield* Pipeline.node(Embed, { code }, { layer: HashedNgramEmbedder.layer({ dims: 1024, n: 3, weighting: "sublinear-tfidf" }) })
+      const { embeddings } = yield* Pipeline.node(Embed, { code }, { id: `embed ${representation}`, layer: embedder })
       return embeddings
     })
   }
@@ -116,7 +124,7 @@ export const cv = Command.make(
     store,
     space: Flag.String("space").pipe(Flag.withDescription("Search space"), Flag.withDefault("nb201")),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
-    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
+    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, onnx:MODEL_DIR, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line, in row order"), Flag.optional),
     reducer: Flag.String("reducer").pipe(Flag.withDescription("pca<K> (fitted per trial on the training rows) or none"), Flag.withDefault("pca128")),
     loss: Flag.Literals("loss", ["hinge", "mse"]).pipe(Flag.withDefault("hinge")),
