@@ -19,3 +19,20 @@ export const Trials = Artifact.table("cv-trials", {
   nPool: Column.int32,
   nTest: Column.int32
 })
+
+/** One search evaluation per row (spec/search.md §10.3); fit, rank and the ensemble's view are null for the initial design. */
+export const Trajectory = Artifact.table("search-trajectory", {
+  trial: Column.int32,
+  t: Column.int32,
+  arch: Column.utf8,
+  value: Column.float64,
+  origin: Column.utf8,
+  fit: Column.nullable(Column.int32),
+  rank: Column.nullable(Column.int32),
+  acquisition: Column.nullable(Column.float64),
+  mu: Column.nullable(Column.float64),
+  sigma: Column.nullable(Column.float64),
+  duplicate: Column.bool,
+  incumbent: Column.float64,
+  incumbentArch: Column.utf8
+})

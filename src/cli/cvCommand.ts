@@ -14,15 +14,13 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { Trials } from "../../schemas/Tables.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
-import { OnnxEmbedder } from "../steps/embed/OnnxEmbedder.ts"
-import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
-import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
-import { Architectures, CrossValidate, Embed, Encode, Evaluate, ImportFeatures, Transpile } from "../steps/Services.ts"
+import { Architectures, CrossValidate, Evaluate } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { crossValidate } from "../steps/surrogate/CvStep.ts"
-import * as Plot from "../steps/surrogate/Plot.ts"
+import * as LinePlot from "../report/LinePlot.ts"
 import * as Report from "../steps/surrogate/Report.ts"
 import { oneLine, store } from "./common.ts"
+import { featuresOf } from "./representations.ts"
 
 /** What one configuration varies; the objective, repeats and budgets are shared by all. */
 export interface Configuration {
@@ -53,29 +51,6 @@ export const parseCompare = (base: Configuration, text: string): Configuration =
     else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, reducer=…, loss=hinge|mse or epochs=N`)
   }
   return c
-}
-
-/** The node that produces a representation's features for every architecture of the space. */
-const featuresOf = (space: string, representation: string, archs: string | undefined, architectures: Pipeline.ArtifactRef) => {
-  if (representation.startsWith("embeddings:")) {
-    const layer = importEmbeddings({ space, file: representation.slice("embeddings:".length), archs })
-    return Pipeline.node(ImportFeatures, {}, { id: `import ${path.basename(representation)}`, layer }).pipe(Effect.map((o) => o.features))
-  }
-  // Code-text representations: the exclude-helper text through the model-free featurizer or an ONNX
-  // model folder (mean pooling, as `cole embed` does by default, so its embeddings are hits here).
-  const embedder = representation === "hashed-ngram"
-    ? HashedNgramEmbedder.layer({ dims: 1024, n: 3, weighting: "sublinear-tfidf" })
-    : representation.startsWith("onnx:")
-    ? OnnxEmbedder.layer({ model: path.resolve(representation.slice("onnx:".length)), pooling: "mean" })
-    : undefined
-  if (embedder !== undefined) {
-    return Effect.gen(function*() {
-      const { code } = yield* Pipeline.node(Transpile, { architectures }, { layer: SpaceSteps.transpile({ space, options: { mode: "exclude-helper", addon: "none" } }) })
-      const { embeddings } = yield* Pipeline.node(Embed, { code }, { id: `embed ${representation}`, layer: embedder })
-      return embeddings
-    })
-  }
-  return Pipeline.node(Encode, { architectures }, { id: `encode ${representation}`, layer: SpaceSteps.encode({ space, encoding: representation }) }).pipe(Effect.map((o) => o.features))
 }
 
 export interface CvOptions {
@@ -178,7 +153,10 @@ export const cv = Command.make(
             value.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
             writeFileSync(path.join(dir, "summary.md"), `${markdown}\n`)
             writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
-            writeFileSync(path.join(dir, "tau.svg"), Plot.tauByBudget(result.configurations.map((c) => ({ name: c.name, points: c.budgets }))))
+            writeFileSync(path.join(dir, "tau.svg"), LinePlot.svg(
+              result.configurations.map((c) => ({ name: c.name, points: c.budgets.map((b) => ({ x: b.budget, y: b.meanTau, spread: b.stdTau })) })),
+              { xLabel: "training budget (architectures, log scale)", yLabel: "Kendall τ-b (mean ± std)", xLog: true, spread: "bars" }
+            ))
           })
       })
       yield* Console.log(o.json ? JSON.stringify(result) : markdown)

@@ -20,6 +20,7 @@ import * as Format from "./format.ts"
 import { oneLine, store } from "./common.ts"
 import { loadPipeline } from "./loadPipeline.ts"
 import { cv } from "./cvCommand.ts"
+import { searchCommand } from "./searchCommand.ts"
 import { modelCommands } from "./modelCommands.ts"
 import { spaceCommands } from "./spaceCommands.ts"
 
@@ -215,7 +216,7 @@ const steps = Command.make("steps").pipe(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([run, explain, cache, steps, cv, ...spaceCommands, ...modelCommands])
+  Command.withSubcommands([run, explain, cache, steps, cv, searchCommand, ...spaceCommands, ...modelCommands])
 )
 
 cole.pipe(

@@ -1,5 +1,5 @@
 /** The step services of the search-space part of the pipeline: what each step takes and gives. */
-import { Architectures as ArchTable, CodeText, Features, Objective, Trials } from "../../schemas/Tables.ts"
+import { Architectures as ArchTable, CodeText, Features, Objective, Trajectory, Trials } from "../../schemas/Tables.ts"
 import * as Step from "../core/Step.ts"
 
 export class Architectures extends Step.Service<Architectures>()("architectures", {
@@ -50,4 +50,10 @@ export class CrossValidate extends Step.Service<CrossValidate>()("cross-validate
 export class ImportFeatures extends Step.Service<ImportFeatures>()("import-features", {
   inputs: {},
   outputs: { features: Features }
+}) {}
+
+/** Architecture search trials on a representation and an objective: every evaluation, in order. */
+export class Search extends Step.Service<Search>()("search", {
+  inputs: { features: Features, objective: Objective },
+  outputs: { trajectory: Trajectory }
 }) {}

@@ -11,6 +11,7 @@ import * as Reducers from "./reduce/Reducers.ts"
 import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
 import { crossValidate } from "./surrogate/CvStep.ts"
+import * as SearchStep from "../search/SearchStep.ts"
 
 export const implementations: ReadonlyArray<Step.Identity> = [
   Gaussian.layer,
@@ -26,6 +27,7 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   Reducers.Pca.layer,
   Reducers.Identity.layer,
   crossValidate,
+  SearchStep.identity,
   nb201Csv(""),
   ImportEmbeddings.identity,
   // A space is versioned like a step: its version enters the keys of the steps that use it.

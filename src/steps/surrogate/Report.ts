@@ -5,6 +5,7 @@
  */
 import type * as Artifact from "../../core/Artifact.ts"
 import type { Trials } from "../../../schemas/Tables.ts"
+import * as Markdown from "../../report/Markdown.ts"
 import { nadeauBengio, type PairedTest } from "./Statistics.ts"
 
 type Trial = Artifact.Row<typeof Trials.columns>
@@ -48,9 +49,5 @@ export const compare = (a: ReadonlyArray<Trial>, b: ReadonlyArray<Trial>): Array
 export const markdown = (configurations: ReadonlyArray<{ readonly name: string; readonly summary: ReadonlyArray<BudgetSummary> }>): string => {
   const budgets = [...new Set(configurations.flatMap((c) => c.summary.map((s) => s.budget)))].sort((a, b) => a - b)
   const cell = (s: BudgetSummary | undefined) => (s === undefined ? "" : `${s.meanTau.toFixed(3)} ± ${s.stdTau.toFixed(3)}`)
-  return [
-    `| configuration | ${budgets.join(" | ")} |`,
-    `| --- |${budgets.map(() => " --- |").join("")}`,
-    ...configurations.map((c) => `| ${c.name} | ${budgets.map((b) => cell(c.summary.find((s) => s.budget === b))).join(" | ")} |`)
-  ].join("\n")
+  return Markdown.table(["configuration", ...budgets.map(String)], configurations.map((c) => [c.name, ...budgets.map((b) => cell(c.summary.find((s) => s.budget === b)))]))
 }

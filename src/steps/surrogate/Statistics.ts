@@ -80,3 +80,35 @@ export const nadeauBengio = (d: ReadonlyArray<number>, testOverTrain: number): P
   const t = mean / Math.sqrt(corrected)
   return { n, meanDifference: mean, t, df: n - 1, p: 1 - studentTCdf(t, n - 1) }
 }
+
+/** The p-quantile of Student's t with df degrees of freedom (bisection on the cdf). */
+export const studentTQuantile = (p: number, df: number): number => {
+  let lo = -1e3, hi = 1e3
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2
+    if (studentTCdf(mid, df) < p) lo = mid
+    else hi = mid
+  }
+  return (lo + hi) / 2
+}
+
+export interface WelchTest {
+  readonly t: number
+  readonly df: number
+  /** Two-sided. */
+  readonly p: number
+}
+
+/** Welch's two-sample t-test (unequal variances, Welch–Satterthwaite df); t = 0, p = 1 without variance. */
+export const welch = (a: ReadonlyArray<number>, b: ReadonlyArray<number>): WelchTest => {
+  const stats = (x: ReadonlyArray<number>) => {
+    const mean = x.reduce((s, v) => s + v, 0) / x.length
+    return { n: x.length, mean, variance: x.length > 1 ? x.reduce((s, v) => s + (v - mean) ** 2, 0) / (x.length - 1) : 0 }
+  }
+  const [x, y] = [stats(a), stats(b)]
+  const va = x.variance / x.n, vb = y.variance / y.n
+  if (!(va + vb > 0)) return { t: 0, df: x.n + y.n - 2, p: 1 }
+  const t = (y.mean - x.mean) / Math.sqrt(va + vb)
+  const df = (va + vb) ** 2 / ((va * va) / Math.max(x.n - 1, 1) + (vb * vb) / Math.max(y.n - 1, 1))
+  return { t, df, p: 2 * (1 - studentTCdf(Math.abs(t), df)) }
+}

@@ -1,0 +1,67 @@
+/**
+ * Seconds per BANANAS trial (path-naslib on cifar100_test, one core: the fits run in this thread) next to
+ * ../shared/bench/reference.py trial (PyTorch, one thread: the surrogate fits alone) in the same run, on
+ * the same first K fits of the 48 (|D| = 20, 30, …), so both train the same number of steps. With
+ * `--full`, also one whole 500-evaluation trial per preset.
+ *
+ *   node --import tsx bench/search.ts [--full]
+ */
+import { spawnSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { Effect, Layer } from "effect"
+import * as Artifact from "../src/core/Artifact.ts"
+import * as Executor from "../src/core/Executor.ts"
+import * as Pipeline from "../src/core/Pipeline.ts"
+import * as Progress from "../src/core/Progress.ts"
+import * as Store from "../src/core/Store.ts"
+import { search } from "../src/search/SearchStep.ts"
+import { Nb201Benchmark } from "../src/steps/Evaluator.ts"
+import { Architectures, Encode, Evaluate, Search } from "../src/steps/Services.ts"
+import * as SpaceSteps from "../src/steps/SpaceSteps.ts"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+
+const trialSeconds = async (preset: "cole-paper" | "naslib-default", budget: number) => {
+  const store = mkdtempSync(path.join(tmpdir(), "cole-bench-"))
+  const pipeline = Pipeline.make("bench-search", Effect.gen(function*() {
+    const { architectures } = yield* Pipeline.node(Architectures, {})
+    const { features } = yield* Pipeline.node(Encode, { architectures })
+    const { objective } = yield* Pipeline.node(Evaluate, { architectures })
+    // Load the inputs first, so the timed node is the search alone.
+    yield* Pipeline.load(features)
+    yield* Pipeline.load(objective)
+    const started = performance.now()
+    const { trajectory } = yield* Pipeline.node(Search, { features, objective })
+    const rows = Artifact.toRows(yield* Pipeline.load(trajectory))
+    return { seconds: (performance.now() - started) / 1000, evaluations: rows.length }
+  }), Layer.mergeAll(
+    SpaceSteps.architectures({ space: "nb201" }),
+    SpaceSteps.encode({ space: "nb201", encoding: "path-naslib" }),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test" }))),
+    search({ preset, budget, trials: 1 })
+  ))
+  const result = await Effect.runPromise(Pipeline.run(pipeline).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
+  rmSync(store, { recursive: true, force: true })
+  return result.value.seconds
+}
+
+const reference = (preset: string, fits: number) => {
+  const r = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("../../shared/bench/reference.py", import.meta.url)), "trial", "--preset", preset, "--fits", String(fits), "--threads", "1"], {
+    encoding: "utf8",
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OPENBLAS_")))
+  })
+  return r.status === 0 ? (JSON.parse(r.stdout.trim()) as { seconds: number; steps: number }) : undefined
+}
+
+console.log(`BANANAS trial, path-naslib, one core, node ${process.version}`)
+console.log("| preset | fits | cole | PyTorch fits alone (1 thread) | ratio |")
+console.log("| --- | --- | --- | --- | --- |")
+for (const [preset, fits] of [["cole-paper", 12], ["naslib-default", 6]] as const) {
+  const ours = await trialSeconds(preset, 20 + 10 * fits)
+  const theirs = reference(preset, fits)
+  console.log(`| ${preset} | first ${fits} | ${ours.toFixed(2)} s | ${theirs ? `${theirs.seconds.toFixed(2)} s (${theirs.steps} steps)` : "not run"} | ${theirs ? `${(theirs.seconds / ours).toFixed(2)}×` : ""} |`)
+}
+if (process.argv.includes("--full")) {
+  for (const preset of ["cole-paper", "naslib-default"] as const) console.log(`whole trial (500 evaluations, 48 fits), ${preset}: ${(await trialSeconds(preset, 500)).toFixed(1)} s`)
+}

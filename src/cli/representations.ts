@@ -1,0 +1,41 @@
+/**
+ * Representations by name, as the CLI spells them: a structural encoding of the space (`path-naslib`,
+ * `onehot30`, …), `hashed-ngram` or `onnx:MODEL_DIR` on the exclude-helper code text, or
+ * `embeddings:FILE` computed elsewhere. Each becomes the pipeline node(s) that produce its features.
+ */
+import * as path from "node:path"
+import { Effect } from "effect"
+import * as Pipeline from "../core/Pipeline.ts"
+import { OnnxEmbedder } from "../steps/embed/OnnxEmbedder.ts"
+import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
+import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
+import { Embed, Encode, ImportFeatures, Transpile } from "../steps/Services.ts"
+import * as SpaceSteps from "../steps/SpaceSteps.ts"
+
+/** Whether a representation is a code-text embedding (reduced by PCA) rather than a structural encoding. */
+export const isEmbedding = (representation: string) =>
+  representation === "hashed-ngram" || representation.startsWith("onnx:") || representation.startsWith("embeddings:")
+
+/** The node that produces a representation's features for every architecture of the space. */
+export const featuresOf = (space: string, representation: string, archs: string | undefined, architectures: Pipeline.ArtifactRef) => {
+  if (representation.startsWith("embeddings:")) {
+    const layer = importEmbeddings({ space, file: representation.slice("embeddings:".length), archs })
+    return Pipeline.node(ImportFeatures, {}, { id: `import ${path.basename(representation)}`, layer }).pipe(Effect.map((o) => o.features))
+  }
+  // Code-text representations: the exclude-helper text through the model-free featurizer or an ONNX
+  // model folder (mean pooling, as `cole embed` does by default, so its embeddings are hits here).
+  const embedder = representation === "hashed-ngram"
+    ? HashedNgramEmbedder.layer({ dims: 1024, n: 3, weighting: "sublinear-tfidf" })
+    : representation.startsWith("onnx:")
+    ? OnnxEmbedder.layer({ model: path.resolve(representation.slice("onnx:".length)), pooling: "mean" })
+    : undefined
+  if (embedder !== undefined) {
+    return Effect.gen(function*() {
+      const { code } = yield* Pipeline.node(Transpile, { architectures }, { layer: SpaceSteps.transpile({ space, options: { mode: "exclude-helper", addon: "none" } }) })
+      const { embeddings } = yield* Pipeline.node(Embed, { code }, { id: `embed ${representation}`, layer: embedder })
+      return embeddings
+    })
+  }
+  return Pipeline.node(Encode, { architectures }, { id: `encode ${representation}`, layer: SpaceSteps.encode({ space, encoding: representation }) }).pipe(Effect.map((o) => o.features))
+}
+

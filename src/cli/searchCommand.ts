@@ -1,0 +1,202 @@
+/**
+ * `cole search`: T trials of BANANAS (or regularized evolution, or random search) against a benchmark
+ * table, on one representation and optionally others (arms) with the same trial seeds; the summary of
+ * spec/search.md §10 with Welch's test between the first arm and each other. Every batch of every trial
+ * is a cache entry, so a killed search resumes mid-trial.
+ */
+import { mkdirSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { Console, Effect, Layer, Option } from "effect"
+import { Command, Flag } from "effect/cli"
+import { Trajectory } from "../../schemas/Tables.ts"
+import * as Artifact from "../core/Artifact.ts"
+import * as Executor from "../core/Executor.ts"
+import * as Pipeline from "../core/Pipeline.ts"
+import * as Progress from "../core/Progress.ts"
+import * as Store from "../core/Store.ts"
+import * as LinePlot from "../report/LinePlot.ts"
+import * as Markdown from "../report/Markdown.ts"
+import { defaults, type Params, search } from "../search/SearchStep.ts"
+import * as Summary from "../search/Summary.ts"
+import { Nb201Benchmark } from "../steps/Evaluator.ts"
+import { Architectures, Evaluate, Search } from "../steps/Services.ts"
+import * as SpaceSteps from "../steps/SpaceSteps.ts"
+import { oneLine, store } from "./common.ts"
+import { featuresOf, isEmbedding } from "./representations.ts"
+
+/** What an arm varies; the objective, trials, budget and seed are shared by all arms. */
+export interface Arm {
+  readonly representation: string
+  readonly algorithm: Params["algorithm"]
+  readonly preset: Params["preset"]
+}
+
+export const armName = (a: Arm) => `${a.algorithm === "bananas" ? "BANANAS" : a.algorithm === "re" ? "RE" : "random"} · ${a.representation} · ${a.preset}`
+
+const oneOf = <A extends string>(flag: string, value: string, allowed: ReadonlyArray<A>): A => {
+  if (!(allowed as ReadonlyArray<string>).includes(value)) throw new Error(`${flag} ${value}: expected ${allowed.join(", ")}`)
+  return value as A
+}
+
+/** `--compare algorithm=re` or `representation=…,preset=…`: the settings another arm changes. */
+export const parseArm = (base: Arm, text: string): Arm => {
+  let arm = base
+  for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
+    const [key, value = ""] = setting.replace(/^--/, "").split("=", 2) as [string, string | undefined]
+    if (key === "representation" && value !== "") arm = { ...arm, representation: value }
+    else if (key === "algorithm") arm = { ...arm, algorithm: oneOf(`--compare ${text}: algorithm`, value, ["bananas", "re", "random"]) }
+    else if (key === "preset") arm = { ...arm, preset: oneOf(`--compare ${text}: preset`, value, ["naslib-default", "cole-paper"]) }
+    else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, algorithm=bananas|re|random or preset=naslib-default|cole-paper`)
+  }
+  return arm
+}
+
+export interface SearchOptions {
+  readonly space: string
+  readonly objective: string
+  readonly nb201: string | undefined
+  readonly archs: string | undefined
+  readonly arms: ReadonlyArray<Arm>
+  readonly settings: Omit<Params, "space" | "algorithm" | "preset" | "pca"> & { readonly pca: number | undefined }
+}
+
+export const searchPipeline = (o: SearchOptions) =>
+  Pipeline.make("search", Effect.gen(function*() {
+    const { architectures } = yield* Pipeline.node(Architectures, {})
+    const { objective } = yield* Pipeline.node(Evaluate, { architectures })
+    const values = (yield* Pipeline.load(objective)).columns.value
+    const arms = yield* Effect.forEach(o.arms, (arm) =>
+      Effect.gen(function*() {
+        const features = yield* featuresOf(o.space, arm.representation, o.archs, architectures)
+        // Embeddings get a fresh PCA(min(128, n)) at every fit (the cole arm); encodings are used as they are.
+        const pca = o.settings.pca ?? (isEmbedding(arm.representation) ? 128 : 0)
+        const layer = search({ ...o.settings, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca })
+        const { trajectory } = yield* Pipeline.node(Search, { features, objective }, { id: `search ${armName(arm)}`, layer })
+        return Artifact.toRows(yield* Pipeline.load(trajectory))
+      }), { concurrency: 1 })
+    return { arms, optimum: values.reduce((a, b) => Math.max(a, b), -Infinity) }
+  }), Layer.mergeAll(
+    SpaceSteps.architectures({ space: o.space }),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })))
+  ))
+
+export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, budget: number, optimum: number) => {
+  const summaries = arms.map((arm, i) => Summary.summarize(armName(arm), trajectories[i]!, budget, optimum))
+  return {
+    optimum,
+    arms: summaries.map(({ curve: _curve, ...rest }) => rest),
+    tests: arms.slice(1).map((arm, i) => ({ a: armName(arms[0]!), b: armName(arm), reported: Summary.compare(trajectories[0]!, trajectories[i + 1]!, budget) })),
+    curves: summaries.map((s) => s.curve)
+  }
+}
+
+const markdown = (objective: string, result: ReturnType<typeof summary>) => {
+  const reported = result.arms[0]?.reported.map((p) => p.t) ?? []
+  const hit = (h: Summary.Hitting) => `${h.meanCurve ?? "not reached"} / ${h.median ?? "not reached"} (${(100 * h.reached).toFixed(0)}%)`
+  return [
+    `${objective}: incumbent mean ± std [95% CI half-width] over trials; optimum ${result.optimum}`,
+    "",
+    Markdown.table(
+      ["arm", "trials", ...reported.map((t) => `t = ${t}`), `evaluations to ${result.arms[0]?.hitting.threshold.toFixed(4) ?? ""}: mean curve / median (reached)`],
+      result.arms.map((a) => [a.name, String(a.trials), ...a.reported.map((p) => `${p.mean.toFixed(3)} ± ${p.std.toFixed(3)} [${p.ci95.toFixed(3)}]`), hit(a.hitting)])
+    ),
+    "",
+    ...result.tests.map((t) => [`${t.b} vs ${t.a}, Welch's t-test (two-sided):`, ...t.reported.map((r) => `  t = ${r.evaluations}: t = ${r.t.toFixed(3)}, df ${r.df.toFixed(1)}, p = ${r.p < 1e-4 ? r.p.toExponential(1) : r.p.toFixed(4)}`)].join("\n"))
+  ].join("\n")
+}
+
+const positive = (flag: string, v: number) => {
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} ${v}: expected a positive integer`)
+  return v
+}
+
+export const searchCommand = Command.make(
+  "search",
+  {
+    store,
+    space: Flag.String("space").pipe(Flag.withDefault("nb201")),
+    objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
+    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE"), Flag.withDefault("path-naslib")),
+    archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line"), Flag.optional),
+    preset: Flag.Literals("preset", ["naslib-default", "cole-paper"]).pipe(Flag.withDefault("cole-paper")),
+    algorithm: Flag.Literals("algorithm", ["bananas", "re", "random"]).pipe(Flag.withDefault("bananas")),
+    trials: Flag.Int("trials").pipe(Flag.withDefault(100)),
+    budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per trial"), Flag.withDefault(500)),
+    seed: Flag.Int("seed").pipe(Flag.withDescription("Base seed: trial i uses seed + i"), Flag.withDefault(0)),
+    acquisition: Flag.Literals("acquisition", ["its", "ucb", "ei", "exploit"]).pipe(Flag.withDefault("its")),
+    generator: Flag.Literals("candidates", ["mutation", "random"]).pipe(Flag.withDefault("mutation")),
+    mutationMode: Flag.Literals("mutation-mode", ["naslib-chain", "star"]).pipe(Flag.withDefault("naslib-chain")),
+    dedupe: Flag.Boolean("dedupe").pipe(Flag.withDefault(false)),
+    epochs: Flag.Int("epochs").pipe(Flag.withDescription("Ensemble training epochs (default: the preset's)"), Flag.optional),
+    pca: Flag.Int("pca").pipe(Flag.withDescription("PCA components refitted at every fit (default: 128 for embeddings, none for encodings; 0 = none)"), Flag.optional),
+    compare: Flag.String("compare").pipe(Flag.withDescription("Another arm, as the settings it changes: algorithm=re or representation=…,preset=…; repeatable"), Flag.atLeast(0)),
+    compareRepresentation: Flag.String("compare-representation").pipe(Flag.withDescription("Shorthand for --compare representation=…"), Flag.optional),
+    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
+    workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for the surrogate fits (default: one per core)"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg"), Flag.optional),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
+  },
+  (o) =>
+    oneLine(Effect.gen(function*() {
+      const base: Arm = { representation: o.representation, algorithm: o.algorithm, preset: o.preset }
+      const arms = yield* Effect.try({
+        try: () => {
+          positive("--trials", o.trials)
+          positive("--budget", o.budget)
+          if (o.seed < 0) throw new Error(`--seed ${o.seed}: expected a non-negative integer`)
+          Option.map(o.epochs, (e) => positive("--epochs", e))
+          Option.map(o.pca, (k) => {
+            if (!Number.isInteger(k) || k < 0) throw new Error(`--pca ${k}: expected a non-negative integer`)
+          })
+          const extra = [...o.compare, ...Option.match(o.compareRepresentation, { onNone: () => [], onSome: (r) => [`representation=${r}`] })]
+          return [base, ...extra.map((text) => parseArm(base, text))]
+        },
+        catch: (e) => e as Error
+      })
+      const pipeline = searchPipeline({
+        space: o.space,
+        objective: o.objective,
+        nb201: Option.getOrUndefined(o.nb201),
+        archs: Option.getOrUndefined(o.archs),
+        arms,
+        settings: {
+          trials: o.trials,
+          seed: o.seed,
+          budget: o.budget,
+          acquisition: o.acquisition,
+          generator: o.generator,
+          mutationMode: o.mutationMode,
+          dedupe: o.dedupe,
+          epochs: Option.getOrElse(o.epochs, () => defaults.epochs),
+          pca: Option.getOrUndefined(o.pca)
+        }
+      })
+      const { value } = yield* Pipeline.run(pipeline).pipe(
+        Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
+      )
+      const result = summary(arms, value.arms, o.budget, value.optimum)
+      const { curves, ...printed } = result
+      const text = markdown(o.objective, result)
+      yield* Option.match(o.out, {
+        onNone: () => Effect.void,
+        onSome: (dir) =>
+          Effect.sync(() => {
+            mkdirSync(dir, { recursive: true })
+            value.arms.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trajectory, rows))))
+            writeFileSync(path.join(dir, "summary.md"), `${text}\n`)
+            writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
+            writeFileSync(path.join(dir, "incumbent.svg"), LinePlot.svg(
+              result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
+              {
+                xLabel: "evaluations",
+                yLabel: `${o.objective}: mean incumbent (95% CI)`,
+                spread: "band",
+                xTicks: [1, ...Summary.reportedFor(o.budget)],
+                rules: [{ y: result.arms[0]!.hitting.threshold, label: "0.99 × optimum" }]
+              }
+            ))
+          })
+      })
+      yield* Console.log(o.json ? JSON.stringify(printed) : text)
+    }))
+).pipe(Command.withDescription("Search a space with a surrogate (BANANAS), evolution or at random; summarize the trials"))
