@@ -18,6 +18,7 @@ import { Architectures, CrossValidate, Evaluate } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { crossValidate } from "../steps/surrogate/CvStep.ts"
 import * as LinePlot from "../report/LinePlot.ts"
+import * as Png from "../report/Png.ts"
 import * as Report from "../steps/surrogate/Report.ts"
 import { oneLine, store } from "./common.ts"
 import { featuresOf } from "./representations.ts"
@@ -109,7 +110,7 @@ export const cv = Command.make(
     compare: Flag.String("compare").pipe(Flag.withDescription("Another configuration, as the settings it changes: representation=onehot30,loss=mse; repeatable"), Flag.atLeast(0)),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then ../shared/data/nb201)"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
-    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
   },
   (o) =>
@@ -153,10 +154,12 @@ export const cv = Command.make(
             value.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
             writeFileSync(path.join(dir, "summary.md"), `${markdown}\n`)
             writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
-            writeFileSync(path.join(dir, "tau.svg"), LinePlot.svg(
+            const plot = LinePlot.svg(
               result.configurations.map((c) => ({ name: c.name, points: c.budgets.map((b) => ({ x: b.budget, y: b.meanTau, spread: b.stdTau })) })),
               { xLabel: "training budget (architectures, log scale)", yLabel: "Kendall τ-b (mean ± std)", xLog: true, spread: "bars" }
-            ))
+            )
+            writeFileSync(path.join(dir, "tau.svg"), plot)
+            writeFileSync(path.join(dir, "tau.png"), Png.fromSvg(plot))
           })
       })
       yield* Console.log(o.json ? JSON.stringify(result) : markdown)

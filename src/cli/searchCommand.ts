@@ -16,6 +16,7 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import * as LinePlot from "../report/LinePlot.ts"
 import * as Markdown from "../report/Markdown.ts"
+import * as Png from "../report/Png.ts"
 import { defaults, type Params, search } from "../search/SearchStep.ts"
 import * as Summary from "../search/Summary.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
@@ -133,7 +134,7 @@ export const searchCommand = Command.make(
     compareRepresentation: Flag.String("compare-representation").pipe(Flag.withDescription("Shorthand for --compare representation=…"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for the surrogate fits (default: one per core)"), Flag.optional),
-    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
   },
   (o) =>
@@ -185,7 +186,7 @@ export const searchCommand = Command.make(
             value.arms.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trajectory, rows))))
             writeFileSync(path.join(dir, "summary.md"), `${text}\n`)
             writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
-            writeFileSync(path.join(dir, "incumbent.svg"), LinePlot.svg(
+            const plot = LinePlot.svg(
               result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
               {
                 xLabel: "evaluations",
@@ -194,7 +195,9 @@ export const searchCommand = Command.make(
                 xTicks: [1, ...Summary.reportedFor(o.budget)],
                 rules: [{ y: result.arms[0]!.hitting.threshold, label: "0.99 × optimum" }]
               }
-            ))
+            )
+            writeFileSync(path.join(dir, "incumbent.svg"), plot)
+            writeFileSync(path.join(dir, "incumbent.png"), Png.fromSvg(plot))
           })
       })
       yield* Console.log(o.json ? JSON.stringify(printed) : text)

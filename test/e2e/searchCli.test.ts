@@ -34,7 +34,7 @@ describe("cole search", () => {
     const rerun = await cole(args(store, path.join(dir, "out")))
     expect(rerun.code, rerun.stderr).toBe(0)
     expect(JSON.parse(rerun.stdout)).toEqual(summary)
-    for (const file of ["trajectory-0.arrow", "trajectory-1.arrow", "incumbent.svg"]) {
+    for (const file of ["trajectory-0.arrow", "trajectory-1.arrow", "incumbent.svg", "incumbent.png"]) {
       expect(readFileSync(path.join(dir, "out", file)).equals(readFileSync(path.join(baseline, "out", file))), file).toBe(true)
     }
     const [first, second] = batchStatuses(store)
