@@ -1,5 +1,5 @@
 /** `cole cv` end to end: a run killed mid-way resumes trial by trial; bad flags fail in one line. */
-import { readdirSync, readFileSync } from "node:fs"
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempDir } from "../helpers.ts"
@@ -58,4 +58,17 @@ describe("cole cv", () => {
     expect(r.stderr.trim().split("\n").filter((l) => l.startsWith("cole:"))).toHaveLength(1)
     expect(r.stderr).toMatch(message)
   }, 60_000)
+
+  it("import embeddings names a ref; cv on embeddings that miss architectures names one", async () => {
+    const dir = tempDir()
+    const file = path.join(dir, "two.csv")
+    writeFileSync(file, "arch,e0,e1\n|none~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~2|,1,2\n|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|,3,4\n")
+    const imported = await cole(["import", "embeddings", file, "--store", path.join(dir, "store")])
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(imported.stdout).toMatch(/^embeddings\/two: 2 architectures × 2 dimensions \(computed\)/)
+    const r = await cole(["cv", "--store", path.join(dir, "store"), "--repeats", "1", "--budgets", "14", "--representation", `embeddings:${file}`])
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/architecture "\|.*\|" has an objective value but no features/)
+  }, 60_000)
 })
+

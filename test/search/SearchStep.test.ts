@@ -90,5 +90,18 @@ describe("search step", () => {
       const { value: random } = yield* Pipeline.run(searchPipeline({ ...options, algorithm: "random" }))
       assert.isAbove(mean(bananas), mean(random))
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.local({ workers: 2 }), Progress.silent))), 300_000)
+
+  it.live("dedupe: no architecture is evaluated twice; without it, repeats are flagged as duplicates", () =>
+    Effect.gen(function*() {
+      const options = { trials: 1, budget: 120, epochs: 5, preset: "naslib-default", acquisition: "exploit" } as const
+      const { value: deduped } = yield* Pipeline.run(searchPipeline({ ...options, dedupe: true }))
+      assert.strictEqual(new Set(deduped.map((r) => r.arch)).size, deduped.length)
+      assert.isTrue(deduped.every((r) => !r.duplicate))
+      const { value: plain } = yield* Pipeline.run(searchPipeline(options))
+      // Exploitation with one-edit mutations of the two best revisits architectures.
+      const repeats = plain.filter((r) => r.duplicate)
+      assert.isAbove(repeats.length, 0)
+      assert.strictEqual(plain.length - new Set(plain.map((r) => r.arch)).size, repeats.length)
+    }).pipe(Effect.provide(platform())), 120_000)
 })
 

@@ -176,7 +176,7 @@ export const train = (c: Config, options: TrainOptions, x: ArrayLike<number>, y:
         continue
       }
       net.backward(m)
-      clipNorm(net.grad, c.clip)
+      if (c.clip > 0) clipNorm(net.grad, c.clip)
       net.adam(++steps)
     }
   }
