@@ -57,14 +57,18 @@ export const make = (c: Config, rows: number, initial: ArrayLike<number>): Netwo
       for (let o = 0; o < l.outputs; o++) z.fill(p[l.bias + o]!, o * m, o * m + m)
       k.gemm(l.outputs, m, l.inputs, params.ptr + l.weights * 4, l.inputs, 1, activations[li]!.ptr, m, activations[li + 1]!.ptr, m, 1)
       if (li === layers.length - 1) return
-      // Row by row, unit by unit: the order in which dropout draws its stream.
       const mask = masks[li + 1]!.data
-      const dropping = training && c.dropout > 0
+      if (!(training && c.dropout > 0)) {
+        mask.fill(1, 0, l.outputs * m)
+        for (let at = 0; at < l.outputs * m; at++) if (z[at]! < 0) z[at]! *= slope
+        return
+      }
+      // Row by row, unit by unit: the order in which dropout draws its stream.
       for (let i = 0; i < m; i++) {
         for (let o = 0; o < l.outputs; o++) {
           const at = o * m + i
           const v = z[at]!
-          const kept = dropping ? (rng!.next() < keep ? 1 / keep : 0) : 1
+          const kept = rng!.next() < keep ? 1 / keep : 0
           mask[at] = kept
           z[at] = (v >= 0 ? v : slope * v) * kept
         }
