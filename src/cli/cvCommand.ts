@@ -18,6 +18,7 @@ import { Architectures, CrossValidate, Evaluate } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { crossValidate } from "../steps/surrogate/CvStep.ts"
 import * as LinePlot from "../report/LinePlot.ts"
+import * as Markdown from "../report/Markdown.ts"
 import * as Png from "../report/Png.ts"
 import * as Report from "../steps/surrogate/Report.ts"
 import { oneLine, store } from "./common.ts"
@@ -92,8 +93,6 @@ export const summary = (configurations: ReadonlyArray<Configuration>, trials: Re
   }))
 })
 
-const pValue = (p: number) => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4))
-
 export const cv = Command.make(
   "cv",
   {
@@ -143,7 +142,7 @@ export const cv = Command.make(
       const result = summary(configurations, value)
       const table = Report.markdown(result.configurations.map((c) => ({ name: c.name, summary: c.budgets })))
       const tests = result.tests.map((t) =>
-        [`${t.b} vs ${t.a} (one-tailed Nadeau–Bengio, H1: the first ranks better):`, ...t.budgets.map((b) => `  budget ${b.budget}: mean Δτ ${b.meanDifference.toFixed(4)}, t = ${b.t.toFixed(3)}, df ${b.df}, p = ${pValue(b.p)}`)].join("\n")
+        [`${t.b} vs ${t.a} (one-tailed Nadeau–Bengio, H1: the first ranks better):`, ...t.budgets.map((b) => `  budget ${b.budget}: mean Δτ ${b.meanDifference.toFixed(4)}, t = ${b.t.toFixed(3)}, df ${b.df}, ${Markdown.pValue(b.p)}`)].join("\n")
       )
       const markdown = [`${o.objective}, ${o.repeats} × 10-fold CV, Kendall τ-b mean ± std over trials`, "", table, "", ...tests].join("\n")
       yield* Option.match(o.out, {

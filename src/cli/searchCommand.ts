@@ -102,7 +102,7 @@ const markdown = (objective: string, result: ReturnType<typeof summary>) => {
       result.arms.map((a) => [a.name, String(a.trials), ...a.reported.map((p) => `${p.mean.toFixed(3)} ± ${p.std.toFixed(3)} [${p.ci95.toFixed(3)}]`), hit(a.hitting)])
     ),
     "",
-    ...result.tests.map((t) => [`${t.b} vs ${t.a}, Welch's t-test (two-sided):`, ...t.reported.map((r) => `  t = ${r.evaluations}: t = ${r.t.toFixed(3)}, df ${r.df.toFixed(1)}, p = ${r.p < 1e-4 ? r.p.toExponential(1) : r.p.toFixed(4)}`)].join("\n"))
+    ...result.tests.map((t) => [`${t.b} vs ${t.a}, Welch's t-test (two-sided):`, ...t.reported.map((r) => `  t = ${r.evaluations}: t = ${r.t.toFixed(3)}, df ${r.df.toFixed(1)}, ${Markdown.pValue(r.p)}`)].join("\n"))
   ].join("\n")
 }
 
