@@ -181,3 +181,51 @@ export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f
     store<f32>(p + o, load<f32>(p + o) - (lr * (ms / c1)) / (Mathf.sqrt(vs / c2) + eps))
   }
 }
+
+// The MLP's elementwise passes, in single-precision storage with double-precision arithmetic, exactly
+// as the same loops in JavaScript round (a product of f32 values and an f64 slope, rounded once).
+
+/** z[o·m + i] = bias[o]: every row of a feature-major (rows × m) block starts at its bias. */
+export function fillRows32(z: usize, bias: usize, rows: i32, m: i32): void {
+  for (let o = 0; o < rows; o++) {
+    const v = f32x4.splat(load<f32>(at<f32>(bias, o)))
+    const row = at<f32>(z, o * m)
+    let i = 0
+    for (; i + 4 <= m; i += 4) v128.store(at<f32>(row, i), v)
+    for (; i < m; i++) store<f32>(at<f32>(row, i), load<f32>(at<f32>(bias, o)))
+  }
+}
+
+/** ReLU / LeakyReLU in place without dropout (every mask entry 1). */
+export function activate32(z: usize, mask: usize, count: i32, slope: f64): void {
+  for (let i = 0; i < count; i++) {
+    const p = at<f32>(z, i)
+    const v = load<f32>(p)
+    if (v < 0) store<f32>(p, <f32>(<f64>v * slope))
+    store<f32>(at<f32>(mask, i), 1)
+  }
+}
+
+/** g[o] = Σ_i delta[i·cols + o], summed in double precision: the bias gradient of a batch-major delta. */
+export function columnSums32(delta: usize, m: i32, cols: i32, g: usize): void {
+  for (let o = 0; o < cols; o++) {
+    let sum: f64 = 0
+    for (let i = 0; i < m; i++) sum += <f64>load<f32>(at<f32>(delta, i * cols + o))
+    store<f32>(at<f32>(g, o), <f32>sum)
+  }
+}
+
+/**
+ * The delta below a layer through dropout and the activation's derivative: below (m × n, batch-major)
+ * times mask · (activation > 0 ? 1 : slope), with mask and activation feature-major (n × m).
+ */
+export function backActivate32(below: usize, activation: usize, mask: usize, m: i32, n: i32, slope: f64): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      const p = at<f32>(below, i * n + j)
+      const kept = <f64>load<f32>(at<f32>(mask, j * m + i))
+      const derivative: f64 = load<f32>(at<f32>(activation, j * m + i)) > 0 ? 1 : slope
+      store<f32>(p, kept == 0 ? 0 : <f32>(<f64>load<f32>(p) * kept * derivative))
+    }
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
- * precision, and an Adam step. Each user gets its own instance over its own memory, sized up front, and
+ * precision, and the MLP's elementwise passes and Adam step. Each user gets its own instance over its own memory, sized up front, and
  * carves its buffers out of it: a trainer per worker thread shares nothing.
  */
 import { readFileSync } from "node:fs"
@@ -16,6 +16,19 @@ interface Exports {
   readonly transpose32: Transpose
   readonly transpose64: Transpose
   readonly adam32: (p: number, g: number, m: number, v: number, count: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number) => void
+  readonly fillRows32: (z: number, bias: number, rows: number, m: number) => void
+  readonly activate32: (z: number, mask: number, count: number, slope: number) => void
+  readonly columnSums32: (delta: number, m: number, cols: number, g: number) => void
+  readonly backActivate32: (below: number, activation: number, mask: number, m: number, n: number, slope: number) => void
+}
+
+/** The MLP's passes besides the products (single-precision storage; see kernels/linalg.ts). */
+export interface Layers {
+  readonly adam: Exports["adam32"]
+  readonly fillRows: Exports["fillRows32"]
+  readonly activate: Exports["activate32"]
+  readonly columnSums: Exports["columnSums32"]
+  readonly backActivate: Exports["backActivate32"]
 }
 
 /** A typed array living in a kernel instance's memory, with its byte offset for the kernels. */
@@ -52,9 +65,18 @@ const instance = <A>(sizes: ReadonlyArray<number>, bytesPerElement: number, view
 }
 
 /** Single-precision kernels with room for buffers of the given lengths, taken in any order. */
-export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & { readonly adam: Exports["adam32"] } => {
+export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & Layers => {
   const { exports, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length))
-  return { gemm: exports.gemm32, transpose: exports.transpose32, adam: exports.adam32, take }
+  return {
+    gemm: exports.gemm32,
+    transpose: exports.transpose32,
+    adam: exports.adam32,
+    fillRows: exports.fillRows32,
+    activate: exports.activate32,
+    columnSums: exports.columnSums32,
+    backActivate: exports.backActivate32,
+    take
+  }
 }
 
 /** Double-precision kernels with room for buffers of the given lengths, taken in any order. */

@@ -54,15 +54,11 @@ export const make = (c: Config, rows: number, initial: ArrayLike<number>): Netwo
     }
     layers.forEach((l, li) => {
       const z = activations[li + 1]!.data
-      for (let o = 0; o < l.outputs; o++) z.fill(p[l.bias + o]!, o * m, o * m + m)
+      k.fillRows(activations[li + 1]!.ptr, params.ptr + l.bias * 4, l.outputs, m)
       k.gemm(l.outputs, m, l.inputs, params.ptr + l.weights * 4, l.inputs, 1, activations[li]!.ptr, m, activations[li + 1]!.ptr, m, 1)
       if (li === layers.length - 1) return
       const mask = masks[li + 1]!.data
-      if (!(training && c.dropout > 0)) {
-        mask.fill(1, 0, l.outputs * m)
-        for (let at = 0; at < l.outputs * m; at++) if (z[at]! < 0) z[at]! *= slope
-        return
-      }
+      if (!(training && c.dropout > 0)) return k.activate(activations[li + 1]!.ptr, masks[li + 1]!.ptr, l.outputs * m, slope)
       // Row by row, unit by unit: the order in which dropout draws its stream.
       for (let i = 0; i < m; i++) {
         for (let o = 0; o < l.outputs; o++) {
@@ -84,11 +80,7 @@ export const make = (c: Config, rows: number, initial: ArrayLike<number>): Netwo
     for (let li = layers.length - 1; li >= 0; li--) {
       const l = layers[li]!
       const delta = deltas[li + 1]!
-      for (let o = 0; o < l.outputs; o++) {
-        let sum = 0
-        for (let i = 0; i < m; i++) sum += delta.data[i * l.outputs + o]!
-        g[l.bias + o] = sum
-      }
+      k.columnSums(delta.ptr, m, l.outputs, grad.ptr + l.bias * 4)
       // ∂W (out × in) = Δᵀ · A, with A (batch × in) transposed out of the feature-major activations.
       k.transpose(activations[li]!.ptr, l.inputs, m, scratch.ptr)
       k.gemm(l.outputs, l.inputs, m, delta.ptr, 1, l.outputs, scratch.ptr, l.inputs, grad.ptr + l.weights * 4, l.inputs, 0)
@@ -97,15 +89,7 @@ export const make = (c: Config, rows: number, initial: ArrayLike<number>): Netwo
       k.gemm(m, l.inputs, l.outputs, delta.ptr, l.outputs, 1, params.ptr + l.weights * 4, l.inputs, below.ptr, l.inputs, 0)
       // Through dropout and the activation's derivative: the kept activation has the sign of z, so it
       // tells the derivative (at z = 0: the slope, as PyTorch does).
-      const activation = activations[li]!.data
-      const mask = masks[li]!.data
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < l.inputs; j++) {
-          const kept = mask[j * m + i]!
-          const at = i * l.inputs + j
-          below.data[at] = kept === 0 ? 0 : below.data[at]! * kept * (activation[j * m + i]! > 0 ? 1 : slope)
-        }
-      }
+      k.backActivate(below.ptr, activations[li]!.ptr, masks[li]!.ptr, m, l.inputs, slope)
     }
     if (c.l1 > 0) {
       const out = layers[layers.length - 1]!
