@@ -37,7 +37,7 @@ export interface Options {
 type Kernels = Linalg.Kernels<Float64Array>
 type Buffer = Linalg.Buffer<Float64Array>
 
-/** Xc = X − μ into kernel memory, with its transpose when the solver needs one. */
+/** Xc = X − μ, row-major in kernel memory. */
 const centred = (k: Kernels, x: ArrayLike<number>, n: number, d: number, mean: Float64Array) => {
   const xc = k.take(n * d)
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * d + j] = x[i * d + j]! - mean[j]!
@@ -72,7 +72,8 @@ const mapBack = (k: Kernels, b: Buffer, rows: number, d: number, vectors: Readon
 /** Exact: eigenvectors of Xc Xcᵀ (n ≤ d) mapped back, or of Xcᵀ Xc. Returns σ and unit v's (k × d). */
 const exact = (x: ArrayLike<number>, n: number, d: number, components: number, mean: Float64Array) => {
   const m = Math.min(n, d)
-  const k = Linalg.double([n * d, d * n, m * m, components * n, components * d])
+  // Xc, its transpose (Gram only), the m × m product, and for the Gram route the mapping back.
+  const k = Linalg.double(n <= d ? [n * d, d * n, m * m, components * n, components * d] : [n * d, m * m])
   const xc = centred(k, x, n, d, mean)
   const product = k.take(m * m)
   if (n <= d) {
