@@ -1,5 +1,6 @@
 /** Runs the `cole` CLI in one child process (this Node, TypeScript loaded by tsx), as a user would. */
 import { spawn } from "node:child_process"
+import { readdirSync, readFileSync } from "node:fs"
 import * as path from "node:path"
 import { repoRoot } from "../helpers.ts"
 
@@ -38,3 +39,9 @@ export const pool = async <A, B>(items: ReadonlyArray<A>, limit: number, f: (a: 
   }))
   return out
 }
+
+/** The statuses (`computed`, `hit`) a store's journal recorded for one kind of unit, per run, oldest first. */
+export const unitStatuses = (store: string, step: string): Array<Array<string>> =>
+  readdirSync(path.join(store, "runs")).filter((f) => f.endsWith(".jsonl")).sort().map((f) =>
+    readFileSync(path.join(store, "runs", f), "utf8").trim().split("\n").map((l) => JSON.parse(l))
+      .filter((e) => e.event === "node" && e.step === step).map((e) => e.status as string))

@@ -1,20 +1,14 @@
 /** `cole cv` end to end: a run killed mid-way resumes trial by trial; bad flags fail in one line. */
-import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempDir } from "../helpers.ts"
-import { cole } from "./cli.ts"
+import { cole, unitStatuses } from "./cli.ts"
 
 const args = (store: string) => [
   "cv", "--store", store, "--repeats", "1", "--budgets", "14,55", "--representation", "onehot30",
   "--compare", "representation=path-naslib,reducer=none", "--epochs", "5", "--workers", "1", "--json"
 ]
-
-/** Trial statuses per run, oldest run first. */
-const trialStatuses = (store: string) =>
-  readdirSync(path.join(store, "runs")).filter((f) => f.endsWith(".jsonl")).sort().map((f) =>
-    readFileSync(path.join(store, "runs", f), "utf8").trim().split("\n").map((l) => JSON.parse(l))
-      .filter((e) => e.event === "node" && e.step === "cross-validate.trial").map((e) => e.status as string))
 
 describe("cole cv", () => {
   it("killed mid-way and re-run: the same summary, and no trial computed twice", async () => {
@@ -33,7 +27,7 @@ describe("cole cv", () => {
     const rerun = await cole(args(store))
     expect(rerun.code, rerun.stderr).toBe(0)
     expect(JSON.parse(rerun.stdout)).toEqual(summary)
-    const [first, second] = trialStatuses(store)
+    const [first, second] = unitStatuses(store, "cross-validate.trial")
     const committed = first!.filter((s) => s === "computed").length
     expect(committed).toBeGreaterThan(0)
     expect(committed).toBeLessThan(40)

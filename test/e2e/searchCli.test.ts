@@ -1,19 +1,14 @@
 /** `cole search` end to end: a search killed mid-trial resumes and ends with the same trajectories. */
-import { readdirSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempDir } from "../helpers.ts"
-import { cole } from "./cli.ts"
+import { cole, unitStatuses } from "./cli.ts"
 
 const args = (store: string, out: string) => [
   "search", "--store", store, "--out", out, "--trials", "2", "--budget", "50", "--epochs", "10",
   "--compare", "algorithm=re", "--workers", "1", "--json"
 ]
-
-const batchStatuses = (store: string) =>
-  readdirSync(path.join(store, "runs")).filter((f) => f.endsWith(".jsonl")).sort().map((f) =>
-    readFileSync(path.join(store, "runs", f), "utf8").trim().split("\n").map((l) => JSON.parse(l))
-      .filter((e) => e.event === "node" && e.step === "search.batch").map((e) => e.status as string))
 
 describe("cole search", () => {
   it("killed mid-trial and re-run: byte-identical trajectories and summary; committed batches are not recomputed", async () => {
@@ -24,7 +19,7 @@ describe("cole search", () => {
     const summary = JSON.parse(clean.stdout)
     expect(summary.arms.map((a: { name: string; trials: number }) => [a.name, a.trials])).toEqual([["BANANAS · path-naslib · cole-paper", 2], ["RE · path-naslib · cole-paper", 2]])
     // Per trial: the initial design and 3 fits (|D| = 20, 30, 40) for BANANAS, one batch for RE.
-    expect(batchStatuses(path.join(baseline, "store"))[0]).toHaveLength(2 * 4 + 2)
+    expect(unitStatuses(path.join(baseline, "store"), "search.batch")[0]).toHaveLength(2 * 4 + 2)
 
     const points = readFileSync(log, "utf8").trim().split("\n").length
     const dir = tempDir()
@@ -37,7 +32,7 @@ describe("cole search", () => {
     for (const file of ["trajectory-0.arrow", "trajectory-1.arrow", "incumbent.svg", "incumbent.png"]) {
       expect(readFileSync(path.join(dir, "out", file)).equals(readFileSync(path.join(baseline, "out", file))), file).toBe(true)
     }
-    const [first, second] = batchStatuses(store)
+    const [first, second] = unitStatuses(store, "search.batch")
     const committed = first!.filter((s) => s === "computed").length
     expect(committed).toBeGreaterThan(0)
     expect(second!.filter((s) => s === "hit").length).toBeGreaterThanOrEqual(committed)
