@@ -60,6 +60,12 @@ function transpose<T>(src: usize, rows: i32, cols: i32, dst: usize): void {
   return accumulate ? v128.load(c) : v128.splat<T>(0)
 }
 
+/** One element of A in every lane, loaded with a single broadcast. */
+// @ts-ignore: decorator
+@inline function broadcast<T>(p: usize): v128 {
+  return sizeof<T>() == 4 ? v128.load32_splat(p) : v128.load64_splat(p)
+}
+
 // @ts-ignore: decorator
 @inline function madd<T>(s: v128, x: v128, y: v128): v128 {
   return v128.add<T>(s, v128.mul<T>(x, y))
@@ -77,17 +83,19 @@ function rows4<T>(i: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize
     let s10 = start<T>(c1 + o, accumulate), s11 = start<T>(c1 + o + 16, accumulate)
     let s20 = start<T>(c2 + o, accumulate), s21 = start<T>(c2 + o + 16, accumulate)
     let s30 = start<T>(c3 + o, accumulate), s31 = start<T>(c3 + o + 16, accumulate)
-    for (let p = 0; p < k; p++) {
-      const row = at<T>(b, p * ldb) + o
+    // Pointers step through B's rows and A's columns: no multiplications in the inner loop.
+    const bStep = at<T>(0, ldb), aStep = at<T>(0, acs)
+    const a1o = a1 - a0, a2o = a2 - a0, a3o = a3 - a0
+    let row = b + o, q = a0
+    for (let p = 0; p < k; p++, row += bStep, q += aStep) {
       const b0 = v128.load(row), b1 = v128.load(row + 16)
-      const q = at<T>(0, p * acs)
-      let x = v128.splat<T>(load<T>(a0 + q))
+      let x = broadcast<T>(q)
       s00 = madd<T>(s00, x, b0); s01 = madd<T>(s01, x, b1)
-      x = v128.splat<T>(load<T>(a1 + q))
+      x = broadcast<T>(q + a1o)
       s10 = madd<T>(s10, x, b0); s11 = madd<T>(s11, x, b1)
-      x = v128.splat<T>(load<T>(a2 + q))
+      x = broadcast<T>(q + a2o)
       s20 = madd<T>(s20, x, b0); s21 = madd<T>(s21, x, b1)
-      x = v128.splat<T>(load<T>(a3 + q))
+      x = broadcast<T>(q + a3o)
       s30 = madd<T>(s30, x, b0); s31 = madd<T>(s31, x, b1)
     }
     v128.store(c0 + o, s00); v128.store(c0 + o + 16, s01)
