@@ -105,13 +105,14 @@ export interface TrialResult {
 
 /** One trial: PCA on the training rows (if asked), the head trained in subsample order, τ-b on test. */
 export const trial = (input: TrialInput): TrialResult => {
-  let train = rows(input.x, input.d, input.train)
-  let test = rows(input.x, input.d, input.test)
+  let train: Float32Array | Float64Array = rows(input.x, input.d, input.train)
+  let test: Float32Array | Float64Array = rows(input.x, input.d, input.test)
   let width = input.d
   if (input.components !== undefined) {
+    // The projections go to the head as they are (it trains in single precision anyway).
     const model = Pca.fit(train, input.train.length, input.d, input.components)
-    train = Float64Array.from(Pca.transform(model, train, input.train.length))
-    test = Float64Array.from(Pca.transform(model, test, input.test.length))
+    train = Pca.transform(model, train, input.train.length)
+    test = Pca.transform(model, test, input.test.length)
     width = model.k
   }
   const yTrain = input.train.map((r) => input.y[r]!)
