@@ -43,6 +43,10 @@ export interface Space<A, O = unknown> {
   /** Transpiler options (verbosity, add-ons, …), decoded from a step's params. */
   readonly transpileOptions: Schema.Codec<O, any>
   readonly transpile: (arch: A, options: O) => string
+  /** Other string forms the space can print (e.g. einspace's `short` and `pretty`); `parse` reads them all. */
+  readonly forms?: Readonly<Record<string, (arch: A) => string>>
+  /** A human-readable account of the architecture's inferred shapes, for spaces that infer them. */
+  readonly shapes?: (arch: A) => string
 }
 
 /** Encodes many architectures into one row-major Float32Array. */

@@ -1,9 +1,10 @@
 /** The built-in search spaces, by name. */
 import { Data, Effect } from "effect"
 import type { Space } from "../core/Space.ts"
+import { einspace } from "./einspace/Einspace.ts"
 import { nb201 } from "./nb201/Nb201.ts"
 
-export const spaces: Readonly<Record<string, Space<any, any>>> = { nb201 }
+export const spaces: Readonly<Record<string, Space<any, any>>> = { nb201, einspace }
 
 export class UnknownSpace extends Data.TaggedError("UnknownSpace")<{ readonly name: string }> {
   override get message() {
