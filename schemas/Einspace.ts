@@ -48,6 +48,8 @@ export const defaultOptions: Options = {
   mutationAttempts: 10
 }
 
-/** The code text has one form (spec §9); no transpiler options. */
-export const TranspileOptions = Schema.Struct({})
+/** The code text has one form (spec §9): no transpiler options, and any given is an error. */
+export const TranspileOptions = Schema.Struct({}).check(
+  Schema.makeFilter((o: object) => Object.keys(o).length === 0 || `einspace's code text takes no options, got ${Object.keys(o).join(", ")}`)
+)
 export type TranspileOptions = typeof TranspileOptions.Type

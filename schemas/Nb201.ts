@@ -1,5 +1,5 @@
 /** NB201 data contracts: the architecture (op tuple in NASLib order) and the transpiler options. */
-import { Schema } from "effect"
+import { Effect, Schema } from "effect"
 
 const Op = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 4 }))
 
@@ -13,5 +13,9 @@ export type Mode = typeof Mode.Type
 export const Addon = Schema.Literals(["none", "comment", "backbone"])
 export type Addon = typeof Addon.Type
 
-export const TranspileOptions = Schema.Struct({ mode: Mode, addon: Addon })
+/** Defaults: the paper's main setting (exclude-helper, no add-on). */
+export const TranspileOptions = Schema.Struct({
+  mode: Mode.pipe(Schema.withDecodingDefaultKey(Effect.succeed("exclude-helper" as const))),
+  addon: Addon.pipe(Schema.withDecodingDefaultKey(Effect.succeed("none" as const)))
+})
 export type TranspileOptions = typeof TranspileOptions.Type

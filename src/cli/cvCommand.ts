@@ -14,7 +14,9 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { Trials } from "../../schemas/Tables.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
-import { Architectures, CrossValidate, Evaluate } from "../steps/Services.ts"
+import * as ImportLabels from "../steps/ImportLabels.ts"
+import { labelsParams } from "../steps/ImportLabels.ts"
+import { Architectures, CrossValidate, Evaluate, ImportObjective } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { crossValidate } from "../steps/surrogate/CvStep.ts"
 import * as LinePlot from "../report/LinePlot.ts"
@@ -66,10 +68,17 @@ export interface CvOptions {
 }
 
 /** The pipeline: shared architectures and objective, one features node and one CV node per configuration. */
-export const cvPipeline = (o: CvOptions) =>
-  Pipeline.make("cv", Effect.gen(function*() {
-    const { architectures } = yield* Pipeline.node(Architectures, {})
-    const { objective } = yield* Pipeline.node(Evaluate, { architectures })
+export const cvPipeline = (o: CvOptions) => {
+  // `labels:FILE`: the labelled architectures and their values (any space); else the NB201 table's column.
+  const labels = o.objective.startsWith("labels:") ? labelsParams({ space: o.space, file: o.objective.slice("labels:".length) }) : undefined
+  const evaluator = Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })
+  return Pipeline.make("cv", Effect.gen(function*() {
+    const { architectures } = yield* Pipeline.node(Architectures, {}, {
+      layer: labels === undefined ? SpaceSteps.architectures({ space: o.space }) : ImportLabels.architectures(labels)
+    })
+    const { objective } = labels === undefined
+      ? yield* Pipeline.node(Evaluate, { architectures }, { layer: SpaceSteps.evaluate({}).pipe(Layer.provide(evaluator)) })
+      : yield* Pipeline.node(ImportObjective, {}, { layer: ImportLabels.objective(labels) })
     const results = yield* Effect.forEach(o.configurations, (c) =>
       Effect.gen(function*() {
         const features = yield* featuresOf(o.space, c.representation, o.archs, architectures)
@@ -78,10 +87,8 @@ export const cvPipeline = (o: CvOptions) =>
         return Artifact.toRows(yield* Pipeline.load(trials))
       }), { concurrency: 1 })
     return results
-  }), Layer.mergeAll(
-    SpaceSteps.architectures({ space: o.space }),
-    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })))
-  ))
+  }), Layer.empty)
+}
 
 /** Summaries per configuration and the first configuration against each other one. */
 export const summary = (configurations: ReadonlyArray<Configuration>, trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>) => ({
@@ -98,7 +105,7 @@ export const cv = Command.make(
   {
     store,
     space: Flag.String("space").pipe(Flag.withDescription("Search space"), Flag.withDefault("nb201")),
-    objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
+    objective: Flag.String("objective").pipe(Flag.withDescription("NB201 objective column (cifar10_test, cifar100_test, imagenet16_test, …) or labels:FILE.csv (architecture, value)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, onnx:MODEL_DIR, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line, in row order"), Flag.optional),
     reducer: Flag.String("reducer").pipe(Flag.withDescription("pca<K> (fitted per trial on the training rows) or none"), Flag.withDefault("pca128")),

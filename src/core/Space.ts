@@ -42,6 +42,8 @@ export interface Space<A, O = unknown> {
   readonly encodings: Readonly<Record<string, Encoding<A>>>
   /** Transpiler options (verbosity, add-ons, …), decoded from a step's params. */
   readonly transpileOptions: Schema.Codec<O, any>
+  /** The options of the method's default code text (what a code-text representation embeds). */
+  readonly defaultTranspileOptions: O
   readonly transpile: (arch: A, options: O) => string
   /** Other string forms the space can print (e.g. einspace's `short` and `pretty`); `parse` reads them all. */
   readonly forms?: Readonly<Record<string, (arch: A) => string>>
@@ -86,6 +88,6 @@ export const getEncoding = <A>(space: Space<A, any>, name: string): Effect.Effec
 
 /** Decodes transpiler options with the space's Schema. */
 export const decodeTranspileOptions = <O>(space: Space<any, O>, options: unknown): Effect.Effect<O, InvalidTranspileOptions> =>
-  Schema.decodeUnknownEffect(space.transpileOptions)(options).pipe(
+  Schema.decodeUnknownEffect(space.transpileOptions)(options, { onExcessProperty: "error" }).pipe(
     Effect.mapError((e) => new InvalidTranspileOptions({ space: space.name, options, problem: e.message.replace(/\s*\n\s*/g, " ") }))
   )

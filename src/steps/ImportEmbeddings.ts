@@ -1,7 +1,7 @@
 /**
  * Embeddings computed elsewhere, as a Features artifact: an Arrow IPC file (an `arch` string column and
  * one list/fixed-size-list column of numbers, or numeric columns), a CSV (arch, then one column per
- * dimension; a header row is optional), or a 2-D float32/float64 .npy with its architectures, one per
+ * dimension; a header row is optional; quoted fields as RFC 4180), or a 2-D float32/float64 .npy with its architectures, one per
  * line, in a companion file. Arch strings are parsed by the space and stored in canonical form; the
  * file's sha256 is part of the step's params, so an edited file is a new artifact.
  */
@@ -12,6 +12,7 @@ import * as Arrow from "apache-arrow"
 import { Effect, Result, Schema } from "effect"
 import * as Step from "../core/Step.ts"
 import { getSpace } from "../spaces/registry.ts"
+import { readCsvRecords } from "./Csv.ts"
 import { ImportFeatures } from "./Services.ts"
 import { InvalidStepInput } from "./SpaceSteps.ts"
 
@@ -40,11 +41,10 @@ const fromRows = (file: string, arch: Array<string>, rows: Array<ArrayLike<numbe
 }
 
 const readCsv = (file: string, text: string): Table => {
-  const lines = text.split(/\r?\n/).map((l, i) => [l, i + 1] as const).filter(([l]) => l.trim() !== "")
-  const cells = lines.map(([l]) => l.split(",").map((c) => c.trim()))
+  const records = readCsvRecords("import-features", file, text)
   // A header row is one whose second cell is not a number.
-  const body = cells.length > 0 && Number.isNaN(Number(cells[0]![1])) ? 1 : 0
-  return fromRows(file, cells.slice(body).map((c) => c[0]!), cells.slice(body).map((c) => c.slice(1).map((v) => (v === "" ? Number.NaN : Number(v)))), (i) => `line ${lines[i + body]![1]}`)
+  const body = records.length > 0 && Number.isNaN(Number(records[0]!.cells[1])) ? records.slice(1) : records
+  return fromRows(file, body.map((r) => r.cells[0]!), body.map((r) => r.cells.slice(1).map((v) => (v === "" ? Number.NaN : Number(v)))), (i) => `line ${body[i]!.line}`)
 }
 
 const readNpy = (file: string, bytes: Buffer, archFile: string | undefined): Table => {
@@ -123,7 +123,7 @@ export const identity = Step.implement(ImportFeatures, {
   implementation: "embeddings-file",
   version: 1,
   params: Params,
-  sources: [import.meta.url],
+  sources: [import.meta.url, new URL("./Csv.ts", import.meta.url).href],
   run: (_inputs, params) =>
     Effect.gen(function*() {
       const space = yield* getSpace(params.space)

@@ -1,19 +1,19 @@
 /**
  * Implementations of the search-space steps for any space of the registry: list or sample
  * architectures, transpile them to code text, encode them structurally, evaluate them. Each names its
- * space (and the space's version) in its key, so a space's code change invalidates exactly its results.
+ * space (and the space's version) in its key, so a space's code change invalidates exactly its results;
+ * the spaces' own sources are guarded by their versions in steps.lock.json.
  */
 import { Data, Effect, Schema } from "effect"
 import * as Rng from "../core/Rng.ts"
 import { decodeTranspileOptions, encodeAll, getEncoding } from "../core/Space.ts"
 import * as Step from "../core/Step.ts"
-import { getSpace, spaceFact, spaces } from "../spaces/registry.ts"
+import { getSpace, spaceFact } from "../spaces/registry.ts"
 import { Evaluator } from "./Evaluator.ts"
 import { parseAll } from "./parseAll.ts"
 import { Architectures, Encode, Evaluate, Transpile } from "./Services.ts"
 
 const here = import.meta.url
-const spaceSources = Object.values(spaces).flatMap((s) => s.sources)
 
 export class InvalidStepInput extends Data.TaggedError("InvalidStepInput")<{ readonly step: string; readonly problem: string }> {
   override get message() {
@@ -53,7 +53,7 @@ export const transpile = Step.implement(Transpile, {
   implementation: "space",
   version: 1,
   params: Schema.Struct({ space: Schema.String, options: Schema.Json }),
-  sources: [here, ...spaceSources],
+  sources: [here],
   environment: spaceEnvironment,
   run: ({ architectures }, params) =>
     Effect.gen(function*() {
@@ -69,7 +69,7 @@ export const encode = Step.implement(Encode, {
   implementation: "space",
   version: 1,
   params: Schema.Struct({ space: Schema.String, encoding: Schema.String }),
-  sources: [here, ...spaceSources],
+  sources: [here],
   environment: spaceEnvironment,
   run: ({ architectures }, params) =>
     Effect.gen(function*() {

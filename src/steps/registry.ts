@@ -7,6 +7,7 @@ import * as Summaries from "./demo/Summaries.ts"
 import { OnnxEmbedder } from "./embed/OnnxEmbedder.ts"
 import { HashedNgramEmbedder } from "./HashedNgram.ts"
 import * as ImportEmbeddings from "./ImportEmbeddings.ts"
+import * as ImportLabels from "./ImportLabels.ts"
 import * as Reducers from "./reduce/Reducers.ts"
 import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
@@ -30,6 +31,8 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   SearchStep.identity,
   nb201Csv(""),
   ImportEmbeddings.identity,
+  ImportLabels.objective,
+  ImportLabels.architectures,
   // A space is versioned like a step: its version enters the keys of the steps that use it.
   ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))
 ]

@@ -35,7 +35,7 @@ describe("cole space commands", () => {
     const r = await cole(["benchmark", "--space", "nb201", "--objective", "cifar100_test", A])
     expect(Number(r.stdout)).toBeCloseTo(73.5133, 4)
     const unknown = await cole(["benchmark", "--space", "nb999", A])
-    expect(unknown.stderr.trim()).toBe(`cole: unknown search space "nb999"; known: nb201`)
+    expect(unknown.stderr.trim()).toBe(`cole: unknown search space "nb999"; known: nb201, einspace`)
   }, 60_000)
 })
 

@@ -40,6 +40,10 @@ export const mutateToNew = (parent: Tree, rng: Rng.Rng, options: Options): Node 
   throw new Error(`einspace: 100 mutations of ${before} all returned the parent`)
 }
 
+/** The parse error as the interface's problem text: reason, line and column, detail. */
+const problemOf = (e: EinspaceError) =>
+  "offset" in e.location ? `${e.reason} (line ${e.location.line}, column ${e.location.column}): ${e.detail}` : `${e.reason}: ${e.detail}`
+
 /** The options that decide validity and printing, as a name suffix: "" for the defaults. */
 const optionsSuffix = (options: Options) => {
   const parts: Array<string> = []
@@ -66,16 +70,17 @@ export const makeEinspace = (options: Options = defaultOptions): Space<Tree, Tra
   return {
     name,
     version: 1,
-    sources: ["./Grammar.ts", "./Shapes.ts", "./Tree.ts", "./Strings.ts", "./Parser.ts", "./Sampler.ts", "./Transpile.ts"].map(here),
+    sources: ["./Einspace.ts", "./Grammar.ts", "./Shapes.ts", "./Tree.ts", "./Strings.ts", "./Parser.ts", "./Sampler.ts", "./Transpile.ts", "../../../schemas/Einspace.ts"].map(here),
     arch: Tree,
     parse: (text) =>
       Result.mapBoth(parse(text, options), { onSuccess: mine, onFailure: (e) =>
-        new ArchParseError({ space: name, input: text, position: "offset" in e.location ? e.location.offset : 0, problem: e.message }) }),
+        new ArchParseError({ space: name, input: text, position: "offset" in e.location ? e.location.offset : 0, problem: problemOf(e) }) }),
     format: (tree) => formatLong(inferred(tree)),
     sample: (rng: Rng.Rng) => mine(sample(rng, options)),
     mutate: (tree, rng: Rng.Rng) => mine(mutateToNew(tree, rng, options)),
     encodings: {},
     transpileOptions: TranspileOptions,
+    defaultTranspileOptions: {},
     transpile: (tree) => transpile(inferred(tree)),
     forms: {
       short: formatShort,

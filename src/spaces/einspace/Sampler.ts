@@ -1,13 +1,13 @@
 /**
  * Random sampling and mutation (spec/einspace.md §5–6): pre-order construction with chronological
- * backtracking, written as the spec's lazy generators (each node position yields candidate subtrees; a
- * module's children are nested loops, the last child varying fastest), bounded by a draw budget per
- * attempt and a number of attempts. Random numbers are consumed only by weighted picks and node choices.
+ * backtracking, the spec's lazy generators written as explicit enumerators (each node position yields
+ * candidate subtrees; a module's children are nested loops, the last child varying fastest), bounded by
+ * a draw budget per attempt and a number of attempts. Random numbers are consumed only by weighted picks and node choices.
  */
 import { Data } from "effect"
 import type { Options, Tree } from "../../../schemas/Einspace.ts"
 import type { Rng } from "../../core/Rng.ts"
-import { type Level, operations, type Production, productions } from "./Grammar.ts"
+import { type Level, type Operation, operations, type Production, productions } from "./Grammar.ts"
 import { type Flow, isValid, type Shape, terminalOut, withinCap } from "./Shapes.ts"
 import { Failure, infer, inferOrThrow, inputFlow, type Node, preOrder } from "./Tree.ts"
 
@@ -27,6 +27,13 @@ const CAP = new Restart("cap")
 interface Attempt {
   draws: number
   nextIndex: number
+}
+
+/** What every position of one attempt shares. */
+interface Search {
+  readonly attempt: Attempt
+  readonly limits: Limits
+  readonly rng: Rng
 }
 
 /** The sampler's limits; `depthLimit: null` (parse-only) samples with the default 20. */
@@ -58,10 +65,6 @@ const weightedPick = (options: ReadonlyArray<Production>, mask: number, rng: Rng
   return last
 }
 
-const module = (op: string, level: Level, depth: number, children: ReadonlyArray<Node>, flow: Flow): Node => ({
-  op, level, depth, children, in: flow, out: children[children.length - 1]!.out, other: null
-})
-
 /** Bit i set: option i of the level (grammar order) is valid here and allowed by the limits. */
 const validMask = (
   level: Level, flow: Flow, other: Shape | null, depth: number, index: number,
@@ -86,63 +89,118 @@ export const validOptions = (
   return productions[level].flatMap((p, i) => (mask & (1 << i) ? [p.operation.name] : []))
 }
 
-function* generate(
-  level: Level, flow: Flow, other: Shape | null, depth: number, index: number,
-  attempt: Attempt, limits: Limits, rng: Rng, exclude: string | null = null
-): Generator<Node, void, undefined> {
-  const options = productions[level]
-  // Options are fixed per position (the flow does not change), so validity is computed once, as a bit
-  // mask in grammar order; drawn options leave the mask.
-  let open = validMask(level, flow, other, depth, index, limits, exclude)
-  while (open !== 0) {
-    if (++attempt.draws > limits.maxDraws) throw DRAWS
-    const picked = weightedPick(options, open, rng)
-    open &= ~(1 << picked)
-    const operation = options[picked]!.operation
-    if (!withinCap(operation, flow, limits.cap)) throw CAP
-    if (operation.children === null) {
-      yield { op: operation.name, level, depth, children: [], in: flow, out: terminalOut(operation, flow, other, limits.modeAfterCol2im), other }
-      continue
-    }
-    const first = attempt.nextIndex
-    attempt.nextIndex += operation.children.length
-    for (const children of generateChildren(operation.children, flow, depth + 1, first, attempt, limits, rng)) {
-      yield module(operation.name, level, depth, children, flow)
+/**
+ * The candidate subtrees of one node position, in the order the spec's generator yields them: draw an
+ * option among the valid, untried ones; a terminal is one candidate, a module as many as its children
+ * enumerator yields. `next()` returns null when the position is exhausted (the caller backtracks).
+ * Written as explicit state rather than a generator function: sampling is dominated by resuming these.
+ */
+class Position {
+  private open: number
+  private module: Operation | null = null
+  private children: Children | null = null
+
+  constructor(
+    private readonly level: Level,
+    private readonly flow: Flow,
+    private readonly other: Shape | null,
+    private readonly depth: number,
+    index: number,
+    private readonly search: Search,
+    exclude: string | null = null
+  ) {
+    // Options are fixed per position (the flow does not change), so validity is computed once, as a bit
+    // mask in grammar order; drawn options leave the mask.
+    this.open = validMask(level, flow, other, depth, index, search.limits, exclude)
+  }
+
+  next(): Node | null {
+    while (true) {
+      if (this.children !== null) {
+        const children = this.children.next()
+        if (children !== null) {
+          return { op: this.module!.name, level: this.level, depth: this.depth, children, in: this.flow, out: children[children.length - 1]!.out, other: null }
+        }
+        this.children = null
+      }
+      if (this.open === 0) return null
+      const { attempt, limits, rng } = this.search
+      if (++attempt.draws > limits.maxDraws) throw DRAWS
+      const options = productions[this.level]
+      const picked = weightedPick(options, this.open, rng)
+      this.open &= ~(1 << picked)
+      const operation = options[picked]!.operation
+      if (!withinCap(operation, this.flow, limits.cap)) throw CAP
+      if (operation.children === null) {
+        const out = terminalOut(operation, this.flow, this.other, limits.modeAfterCol2im)
+        return { op: operation.name, level: this.level, depth: this.depth, children: [], in: this.flow, out, other: this.other }
+      }
+      const first = attempt.nextIndex
+      attempt.nextIndex += operation.children.length
+      this.module = operation
+      this.children = new Children(operation.children, this.flow, this.depth + 1, first, this.search)
     }
   }
-  // exhausted: the caller backtracks
 }
 
-/** A module's children as nested loops over fresh generators, the last child varying fastest. */
-function* generateChildren(
-  levels: ReadonlyArray<Level>, flow: Flow, d: number, first: number, attempt: Attempt, limits: Limits, rng: Rng
-): Generator<ReadonlyArray<Node>, void, undefined> {
-  const [l0, l1, l2, l3] = levels as [Level, Level, Level, Level]
-  if (levels.length === 1) { // computation
-    for (const a of generate(l0, flow, null, d, first, attempt, limits, rng)) yield [a]
-  } else if (levels.length === 2) { // sequential
-    for (const a of generate(l0, flow, null, d, first, attempt, limits, rng)) {
-      for (const b of generate(l1, a.out, null, d, first + 1, attempt, limits, rng)) yield [a, b]
+/**
+ * A module's children as nested loops over fresh positions, the last child varying fastest (an
+ * odometer): when child i is exhausted, child i − 1 advances and child i starts afresh from its input.
+ */
+class Children {
+  private readonly positions: Array<Position | null>
+  private readonly values: Array<Node>
+  private started = false
+
+  constructor(
+    private readonly levels: ReadonlyArray<Level>,
+    private readonly flow: Flow,
+    private readonly depth: number,
+    private readonly first: number,
+    private readonly search: Search
+  ) {
+    this.positions = new Array(levels.length).fill(null)
+    this.values = new Array(levels.length)
+  }
+
+  /** Child i's position, given the values of the children before it (spec §3.1 data flow). */
+  private open(i: number): Position {
+    const v = this.values
+    const n = this.levels.length
+    let flow = this.flow
+    let other: Shape | null = null
+    if (i > 0) {
+      if (this.levels[0]!.startsWith("branching_fn")) {
+        // branching: inner modules read the branching function's output; the aggregation reads the
+        // (first) inner module's output, its other operand the second's (branching(2)) or its own.
+        if (i === n - 1) {
+          flow = v[1]!.out
+          other = v[n === 4 ? 2 : 1]!.out.shape
+        } else flow = v[0]!.out
+      } else flow = v[i - 1]!.out // sequential, routing: each child reads the previous sibling
     }
-  } else if (l0 === "prerouting_fn") { // routing
-    for (const a of generate(l0, flow, null, d, first, attempt, limits, rng)) {
-      for (const b of generate(l1, a.out, null, d, first + 1, attempt, limits, rng)) {
-        for (const c of generate(l2, b.out, null, d, first + 2, attempt, limits, rng)) yield [a, b, c]
+    return new Position(this.levels[i]!, flow, other, this.depth, this.first + i, this.search)
+  }
+
+  next(): Array<Node> | null {
+    const n = this.levels.length
+    let i: number
+    if (!this.started) {
+      this.started = true
+      i = 0
+      this.positions[0] = this.open(0)
+    } else i = n - 1
+    while (true) {
+      const value = this.positions[i]!.next()
+      if (value === null) {
+        if (i === 0) return null
+        i--
+        continue
       }
-    }
-  } else if (levels.length === 4) { // branching(2): both inner modules read the branching function's output
-    for (const f of generate(l0, flow, null, d, first, attempt, limits, rng)) {
-      for (const i1 of generate(l1, f.out, null, d, first + 1, attempt, limits, rng)) {
-        for (const i2 of generate(l2, f.out, null, d, first + 2, attempt, limits, rng)) {
-          for (const z of generate(l3, i1.out, i2.out.shape, d, first + 3, attempt, limits, rng)) yield [f, i1, i2, z]
-        }
-      }
-    }
-  } else { // branching(4|8): one inner module; the aggregation's other operand is its own output
-    for (const f of generate(l0, flow, null, d, first, attempt, limits, rng)) {
-      for (const i of generate(l1, f.out, null, d, first + 1, attempt, limits, rng)) {
-        for (const z of generate(l2, i.out, i.out.shape, d, first + 2, attempt, limits, rng)) yield [f, i, z]
-      }
+      this.values[i] = value
+      if (i === n - 1) return this.values.slice()
+      i++
+      this.positions[i] = this.open(i)
     }
   }
 }
@@ -160,13 +218,13 @@ export const sampleDetailed = (rng: Rng, options: Options, accept?: (tree: Node)
   const abandoned = { draws: 0, cap: 0, rejected: 0 }
   for (let attempt = 1; attempt <= options.maxAttempts; attempt++) {
     try {
-      const r = generate("network", inputFlow(options), null, 0, 1, { draws: 0, nextIndex: 2 }, limits, rng).next()
-      if (r.done) continue
-      if (accept !== undefined && !accept(r.value)) {
+      const tree = new Position("network", inputFlow(options), null, 0, 1, { attempt: { draws: 0, nextIndex: 2 }, limits, rng }).next()
+      if (tree === null) continue
+      if (accept !== undefined && !accept(tree)) {
         abandoned.rejected++
         continue
       }
-      return { tree: r.value, attempts: attempt, abandoned }
+      return { tree, attempts: attempt, abandoned }
     } catch (e) {
       if (!(e instanceof Restart)) throw e
       abandoned[e.cause]++
@@ -226,9 +284,9 @@ export const mutateDetailed = (parent: Tree, rng: Rng, options: Options): Mutate
     const exclude = n.children.length === 0 ? n.op : null
     let replacement: Node
     try {
-      const r = generate(n.level, n.in, n.other, n.depth, 1, { draws: 0, nextIndex: 2 }, limits, rng, exclude).next()
-      if (r.done) continue
-      replacement = r.value
+      const r = new Position(n.level, n.in, n.other, n.depth, 1, { attempt: { draws: 0, nextIndex: 2 }, limits, rng }, exclude).next()
+      if (r === null) continue
+      replacement = r
     } catch (e) {
       if (!(e instanceof Restart)) throw e
       continue

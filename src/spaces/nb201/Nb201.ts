@@ -20,5 +20,6 @@ export const nb201: Space<Arch, TranspileOptions> = {
   enumerate,
   encodings,
   transpileOptions: TranspileOptions,
+  defaultTranspileOptions: { mode: "exclude-helper", addon: "none" },
   transpile
 }

@@ -1,0 +1,96 @@
+/**
+ * einspace through the CLI, as a user would: sample, format, transpile, shapes; then labels measured
+ * elsewhere (here a SYNTHETIC score, see test/fixtures/syntheticEinspace.ts) imported and
+ * cross-validated on the hashed n-gram code-text representation, with no NB201 anywhere.
+ */
+import { writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { Result } from "effect"
+import * as Rng from "../../src/core/Rng.ts"
+import { einspace, parse } from "../../src/spaces/einspace/Einspace.ts"
+import { formatShort } from "../../src/spaces/einspace/Strings.ts"
+import { syntheticScore } from "../fixtures/syntheticEinspace.ts"
+import { tempDir } from "../helpers.ts"
+import { example1Pretty, examples } from "../spaces/einspace/examples.ts"
+import { cole } from "./cli.ts"
+
+const short = (text: string) => {
+  const r = parse(text)
+  if (Result.isFailure(r)) throw r.failure
+  return formatShort(r.success)
+}
+
+describe("cole on einspace", () => {
+  it("samples deterministically, in the long form unless --short", async () => {
+    const [long, again, shortForm] = await Promise.all([
+      cole(["sample", "--space", "einspace", "--count", "5", "--seed", "3"]),
+      cole(["sample", "--space", "einspace", "--count", "5", "--seed", "3"]),
+      cole(["sample", "--space", "einspace", "--count", "5", "--seed", "3", "--short"])
+    ])
+    expect(long.code, long.stderr).toBe(0)
+    expect(again.stdout).toBe(long.stdout)
+    const lines = long.stdout.trimEnd().split("\n")
+    expect(lines).toHaveLength(5)
+    expect(lines.every((l) => l.includes("{'out_feature_shape': ["))).toBe(true)
+    expect(shortForm.stdout.trimEnd().split("\n")).toEqual(lines.map(short))
+  }, 60_000)
+
+  it("formats, transpiles and shows shapes; a malformed string is one line naming the offset", async () => {
+    const [e1, e2] = [examples[0]!, examples[1]!]
+    const [canonical, shortForm, pretty, code, shapes, bad] = await Promise.all([
+      cole(["format", "--space", "einspace", e1.short]),
+      cole(["format", "--space", "einspace", "--short", e1.long]),
+      cole(["format", "--space", "einspace", "--pretty", e1.short]),
+      cole(["transpile", "--space", "einspace", e2.short]),
+      cole(["shapes", "--space", "einspace", e2.short]),
+      cole(["format", "--space", "einspace", "sequential[computation[relu], computation[norm])"])
+    ])
+    expect(canonical.stdout).toBe(`${e1.long}\n`)
+    expect(shortForm.stdout).toBe(`${e1.short}\n`)
+    expect(pretty.stdout).toBe(`${example1Pretty}\n`)
+    expect(code.stdout).toBe(`${e2.code}\n`)
+    expect(shapes.stdout).toMatch(/^sequential {2}network: \[3, 32, 32\] im → \[64, 32, 32\] col \(32, 32\)\n/)
+    expect(shapes.stdout).toMatch(/\n {4}im2col\(3,1,1\) {2}prerouting_fn: \[3, 32, 32\] im → \[1024, 27\] col \(32, 32\)\n/)
+    expect(shapes.stdout).toMatch(/\nparameters: 1920\n$/)
+    expect(bad.code).not.toBe(0)
+    expect(bad.stderr.trim()).toBe(
+      `cole: invalid einspace architecture "sequential[computation[relu], computation[norm])" at position 47: Syntax (line 1, column 48): expected ',' or ']', found ')'`
+    )
+    const nb201Short = await cole(["format", "--space", "nb201", "--short", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"])
+    expect(nb201Short.stderr.trim()).toBe("cole: --short: space nb201 has no short form")
+  }, 60_000)
+
+  it("imports labels and cross-validates a code-text representation on them", async () => {
+    const dir = tempDir()
+    const store = path.join(dir, "store")
+    const rng = Rng.make(1, "labels")
+    const rows = new Map<string, number>()
+    while (rows.size < 150) {
+      const t = einspace.sample(rng)
+      rows.set(einspace.format(t), syntheticScore(t))
+    }
+    const csv = path.join(dir, "synthetic-labels.csv")
+    // Quoted, as RFC 4180 requires for fields with commas; the short form is accepted as well.
+    writeFileSync(csv, ["architecture,synthetic_score", ...[...rows].map(([a, v], i) => `"${i % 2 === 0 ? a : short(a)}",${v}`)].join("\n"))
+    const imported = await cole(["import", "labels", csv, "--space", "einspace", "--store", store])
+    expect(imported.code, imported.stderr).toBe(0)
+    expect(imported.stdout).toMatch(/^labels\/synthetic-labels: 150 einspace architectures, values .* \(computed\)/)
+
+    const args = ["cv", "--store", store, "--space", "einspace", "--objective", `labels:${csv}`, "--representation", "hashed-ngram",
+      "--repeats", "1", "--budgets", "20,80", "--epochs", "30", "--workers", "1", "--json"]
+    const cv = await cole(args)
+    expect(cv.code, cv.stderr).toBe(0)
+    const summary = JSON.parse(cv.stdout)
+    const budgets = summary.configurations[0].budgets
+    expect(budgets.map((b: { budget: number; n: number }) => [b.budget, b.n])).toEqual([[20, 10], [80, 10]])
+    // The synthetic score is a function of the code text's tokens: the surrogate must rank it.
+    expect(budgets[1].meanTau).toBeGreaterThan(0.4)
+
+    const bad = path.join(dir, "bad.csv")
+    writeFileSync(bad, `architecture,value\n"${examples[0]!.short}",71.5\n"sequential[computation[relu]]",60\n`)
+    const refused = await cole(["import", "labels", bad, "--space", "einspace", "--store", store])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/bad\.csv: line 3: invalid einspace architecture "sequential\[computation\[relu\]\]" at position 0: ChildCount/)
+  }, 120_000)
+})
