@@ -6,7 +6,7 @@
  * adding trials reuses every finished one.
  */
 import { Effect, Schema } from "effect"
-import { Trajectory } from "../../schemas/Tables.ts"
+import { type Features, type Objective, Trajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
 import { Executor } from "../core/Executor.ts"
 import * as Hash from "../core/Hash.ts"
@@ -57,91 +57,125 @@ export const defaults = {
   epochs: 0
 } as const satisfies Params
 
+/** Where a search gets objective values and feature rows: a precomputed pool, or on demand. */
+export interface Oracle {
+  readonly width: number
+  readonly values: (archs: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<number>, InvalidStepInput>
+  readonly rows: (archs: ReadonlyArray<string>) => Effect.Effect<Float32Array, InvalidStepInput>
+}
+
+export const sources = [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts", "../steps/reduce/Pca.ts", "../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)]
+
+/** The trials of a search, each a chain of cached batches, on any oracle. */
+export const runTrials = <P extends Params>(params: P, context: Step.RunContext, oracle: Oracle) =>
+  Effect.gen(function*() {
+    const space = yield* getSpace(params.space)
+    const executor = yield* Executor
+    const preset = presets[params.preset]
+    const generator: Candidates.Options = params.generator === "random"
+      ? { kind: "random", candidates: preset.candidates.candidates }
+      : { ...preset.candidates, mode: params.mutationMode }
+    // A batch's result depends on everything but the number of trials (and the trial's seed is the unit's).
+    const { trials: _trials, seed: _seed, ...unitParams } = params
+    const guarded = <A>(f: () => A) => Effect.try({ try: f, catch: (e) => (e instanceof InvalidStepInput ? e : new InvalidStepInput({ step: "search", problem: String(e) })) })
+    const evaluated = (trial: number, before: Trial.History, archs: ReadonlyArray<string>, choices?: ReadonlyArray<Trial.Choice>) =>
+      Effect.map(oracle.values(archs), (values) => Trial.evaluate(trial, before, archs, values, choices))
+
+    const runTrial = (trial: number) =>
+      Effect.gen(function*() {
+        const seed = params.seed + trial
+        const records: Array<Trial.Record> = []
+        const batch = (index: number, produce: Effect.Effect<Array<Trial.Record>, unknown>) =>
+          Shards.unit(context, {
+            step: "search.batch",
+            label: `${context.node}[trial ${trial}, batch ${index}]`,
+            params: unitParams as Step.Json,
+            inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch: index }) },
+            table: Trajectory,
+            produce: produce.pipe(Effect.map((r) => Artifact.fromRows(Trajectory, r)))
+          }).pipe(Effect.map(({ frame }) => records.push(...Artifact.toRows(frame))))
+        const empty: Trial.History = { archs: [], values: [] }
+        if (params.algorithm === "random") {
+          yield* batch(0, Effect.flatMap(guarded(() => Trial.randomDesign(space, seed, params.budget)), (archs) => evaluated(trial, empty, archs)))
+        } else if (params.algorithm === "re") {
+          const valueOf = (arch: string) => Effect.map(oracle.values([arch]), (v) => v[0]!)
+          yield* batch(0, Effect.gen(function*() {
+            const run = yield* Trial.evolution(space, seed, params.budget, preset.population, preset.tournament, valueOf)
+            return Trial.evaluate(trial, empty, run.archs, run.values)
+          }))
+        } else {
+          yield* batch(0, Effect.flatMap(guarded(() => Trial.randomDesign(space, seed, Math.min(preset.initial, params.budget))), (archs) => evaluated(trial, empty, archs)))
+          for (let fit = 1; records.length < params.budget; fit++) {
+            const d = Trial.history(records)
+            yield* batch(fit, Effect.gen(function*() {
+              const plan = yield* guarded(() => Trial.plan(space, generator, params.dedupe, seed, fit, d))
+              if (plan.fill !== undefined) return yield* evaluated(trial, d, [plan.fill])
+              const input: FitInput = {
+                preset: preset.ensemble,
+                epochs: params.epochs,
+                x: yield* oracle.rows(d.archs),
+                y: Float64Array.from(d.values),
+                candidates: yield* oracle.rows(plan.candidates),
+                d: oracle.width,
+                pca: params.pca,
+                seed,
+                fit
+              }
+              const out = yield* executor.run<FitInput, FitOutput>(FIT_TASK, input)
+              const k = Math.min(preset.k, params.budget - d.archs.length)
+              const chosen = Trial.choose(fit, plan.candidates, out.mu, out.sigma, Math.max(...d.values), params.acquisition, k, seed)
+              return yield* evaluated(trial, d, chosen.map((c) => c.arch), chosen.map((c) => c.choice))
+            }))
+          }
+        }
+        return records
+      })
+
+    const trials = yield* tracked(`${context.node}: trials`, params.trials, (tracker) =>
+      Effect.forEach(Array.from({ length: params.trials }, (_, i) => i), (i) => runTrial(i).pipe(Effect.tap(() => Effect.sync(() => tracker.advance()))), { concurrency: executor.concurrency }))
+    return { trajectory: Artifact.fromRows(Trajectory, trials.flat()) }
+  })
+
+/** The pool oracle: every architecture's features and value looked up in the two tables. */
+const tableOracle = (
+  features: Artifact.Frame<typeof Features.columns>,
+  objective: Artifact.Frame<typeof Objective.columns>
+): Oracle => {
+  const width = features.length === 0 ? 0 : features.columns.x.length / features.length
+  const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
+  const valueMap = new Map(objective.columns.arch.map((a, i) => [a, objective.columns.value[i]!]))
+  const missing = (what: string, arch: string) => new InvalidStepInput({ step: "search", problem: `architecture ${arch} has no ${what}` })
+  return {
+    width,
+    values: (archs) =>
+      Effect.suspend(() => {
+        const out: Array<number> = []
+        for (const a of archs) {
+          const v = valueMap.get(a)
+          if (v === undefined) return Effect.fail(missing("objective value", a))
+          out.push(v)
+        }
+        return Effect.succeed(out)
+      }),
+    rows: (archs) =>
+      Effect.suspend(() => {
+        const out = new Float32Array(archs.length * width)
+        for (let i = 0; i < archs.length; i++) {
+          const row = rowOf.get(archs[i]!)
+          if (row === undefined) return Effect.fail(missing("features", archs[i]!))
+          out.set(features.columns.x.subarray(row * width, (row + 1) * width), i * width)
+        }
+        return Effect.succeed(out)
+      })
+  }
+}
+
 const implementation = Step.implement(Search, {
   implementation: "nb201-table-search",
   version: 1,
   params: Params,
-  sources: [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts", "../steps/reduce/Pca.ts", "../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
-  run: ({ features, objective }, params, context) =>
-    Effect.gen(function*() {
-      const space = yield* getSpace(params.space)
-      const executor = yield* Executor
-      const preset = presets[params.preset]
-      const width = features.length === 0 ? 0 : features.columns.x.length / features.length
-      const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
-      const valueMap = new Map(objective.columns.arch.map((a, i) => [a, objective.columns.value[i]!]))
-      const missing = (what: string, arch: string) => new InvalidStepInput({ step: "search", problem: `architecture ${arch} has no ${what}` })
-      const valueOf = (arch: string) => {
-        const v = valueMap.get(arch)
-        if (v === undefined) throw missing("objective value", arch)
-        return v
-      }
-      const rows = (archs: ReadonlyArray<string>) => {
-        const out = new Float32Array(archs.length * width)
-        archs.forEach((a, i) => {
-          const row = rowOf.get(a)
-          if (row === undefined) throw missing("features", a)
-          out.set(features.columns.x.subarray(row * width, (row + 1) * width), i * width)
-        })
-        return out
-      }
-      const generator: Candidates.Options = params.generator === "random"
-        ? { kind: "random", candidates: preset.candidates.candidates }
-        : { ...preset.candidates, mode: params.mutationMode }
-      // A batch's result depends on everything but the number of trials (and the trial's seed is the unit's).
-      const { trials: _trials, seed: _seed, ...unitParams } = params
-      const guarded = <A>(f: () => A) => Effect.try({ try: f, catch: (e) => (e instanceof InvalidStepInput ? e : new InvalidStepInput({ step: "search", problem: String(e) })) })
-
-      const runTrial = (trial: number) =>
-        Effect.gen(function*() {
-          const seed = params.seed + trial
-          const records: Array<Trial.Record> = []
-          const batch = (index: number, produce: Effect.Effect<Array<Trial.Record>, unknown>) =>
-            Shards.unit(context, {
-              step: "search.batch",
-              label: `${context.node}[trial ${trial}, batch ${index}]`,
-              params: unitParams,
-              inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch: index }) },
-              table: Trajectory,
-              produce: produce.pipe(Effect.map((r) => Artifact.fromRows(Trajectory, r)))
-            }).pipe(Effect.map(({ frame }) => records.push(...Artifact.toRows(frame))))
-          const empty: Trial.History = { archs: [], values: [] }
-          if (params.algorithm === "random") {
-            yield* batch(0, guarded(() => Trial.evaluate(trial, empty, Trial.randomDesign(space, seed, params.budget), valueOf)))
-          } else if (params.algorithm === "re") {
-            yield* batch(0, guarded(() => Trial.evaluate(trial, empty, Trial.evolution(space, seed, params.budget, preset.population, preset.tournament, valueOf), valueOf)))
-          } else {
-            yield* batch(0, guarded(() => Trial.evaluate(trial, empty, Trial.randomDesign(space, seed, Math.min(preset.initial, params.budget)), valueOf)))
-            for (let fit = 1; records.length < params.budget; fit++) {
-              const d = Trial.history(records)
-              yield* batch(fit, Effect.gen(function*() {
-                const plan = yield* guarded(() => Trial.plan(space, generator, params.dedupe, seed, fit, d))
-                if (plan.fill !== undefined) return yield* guarded(() => Trial.evaluate(trial, d, [plan.fill!], valueOf))
-                const input: FitInput = {
-                  preset: preset.ensemble,
-                  epochs: params.epochs,
-                  x: yield* guarded(() => rows(d.archs)),
-                  y: Float64Array.from(d.values),
-                  candidates: yield* guarded(() => rows(plan.candidates)),
-                  d: width,
-                  pca: params.pca,
-                  seed,
-                  fit
-                }
-                const out = yield* executor.run<FitInput, FitOutput>(FIT_TASK, input)
-                const k = Math.min(preset.k, params.budget - d.archs.length)
-                const chosen = Trial.choose(fit, plan.candidates, out.mu, out.sigma, Math.max(...d.values), params.acquisition, k, seed)
-                return yield* guarded(() => Trial.evaluate(trial, d, chosen.map((c) => c.arch), valueOf, chosen.map((c) => c.choice)))
-              }))
-            }
-          }
-          return records
-        })
-
-      const trials = yield* tracked(`${context.node}: trials`, params.trials, (tracker) =>
-        Effect.forEach(Array.from({ length: params.trials }, (_, i) => i), (i) => runTrial(i).pipe(Effect.tap(() => Effect.sync(() => tracker.advance()))), { concurrency: executor.concurrency }))
-      return { trajectory: Artifact.fromRows(Trajectory, trials.flat()) }
-    })
+  sources,
+  run: ({ features, objective }, params, context) => runTrials(params, context, tableOracle(features, objective))
 })
 
 export const identity = implementation

@@ -4,6 +4,7 @@
  * Every function here is pure given the trial seed: a batch depends only on the evaluations before it,
  * so a trial can stop after any batch and continue from the recorded ones, bit for bit.
  */
+import { Effect } from "effect"
 import * as Rng from "../core/Rng.ts"
 import type { Space } from "../core/Space.ts"
 import type { Trajectory } from "../../schemas/Tables.ts"
@@ -30,8 +31,8 @@ export interface Choice {
   readonly sigma: number
 }
 
-/** Records the evaluation of `archs` after `before`, with duplicates and the incumbent (earliest maximum). */
-export const evaluate = (trial: number, before: History, archs: ReadonlyArray<string>, valueOf: (arch: string) => number, choices?: ReadonlyArray<Choice>): Array<Record> => {
+/** Records the evaluation of `archs` (with their `values`) after `before`, with duplicates and the incumbent (earliest maximum). */
+export const evaluate = (trial: number, before: History, archs: ReadonlyArray<string>, values: ReadonlyArray<number>, choices?: ReadonlyArray<Choice>): Array<Record> => {
   const seen = new Set(before.archs)
   let best = -Infinity
   let bestArch = ""
@@ -39,7 +40,7 @@ export const evaluate = (trial: number, before: History, archs: ReadonlyArray<st
     if (v > best) [best, bestArch] = [v, before.archs[i]!]
   })
   return archs.map((arch, i) => {
-    const value = valueOf(arch)
+    const value = values[i]!
     const duplicate = seen.has(arch)
     seen.add(arch)
     if (value > best) [best, bestArch] = [value, arch]
@@ -69,30 +70,37 @@ export const randomDesign = <A>(space: Space<A, any>, seed: number, n: number) =
 }
 
 /** Regularized evolution (§4): a FIFO population of P, tournaments of S drawn with replacement. */
-export const evolution = <A>(space: Space<A, any>, seed: number, budget: number, population: number, tournament: number, valueOf: (arch: string) => number) => {
-  const init = Rng.make(seed, "init")
-  const re = Rng.make(seed, "re")
-  const queue: Array<{ arch: A; value: number }> = []
-  const out: Array<string> = []
-  for (let t = 1; t <= budget; t++) {
-    let child: A
-    if (t <= population) {
-      child = space.sample(init)
-    } else {
-      let parent = queue[re.int(queue.length)]!
-      for (let s = 1; s < tournament; s++) {
-        const drawn = queue[re.int(queue.length)]!
-        if (drawn.value > parent.value) parent = drawn
+export const evolution = <A, E>(
+  space: Space<A, any>, seed: number, budget: number, population: number, tournament: number,
+  valueOf: (arch: string) => Effect.Effect<number, E>
+): Effect.Effect<History, E> =>
+  Effect.gen(function*() {
+    const init = Rng.make(seed, "init")
+    const re = Rng.make(seed, "re")
+    const queue: Array<{ arch: A; value: number }> = []
+    const archs: Array<string> = []
+    const values: Array<number> = []
+    for (let t = 1; t <= budget; t++) {
+      let child: A
+      if (t <= population) {
+        child = space.sample(init)
+      } else {
+        let parent = queue[re.int(queue.length)]!
+        for (let s = 1; s < tournament; s++) {
+          const drawn = queue[re.int(queue.length)]!
+          if (drawn.value > parent.value) parent = drawn
+        }
+        child = space.mutate(parent.arch, re)
       }
-      child = space.mutate(parent.arch, re)
+      const arch = space.format(child)
+      const value = yield* valueOf(arch)
+      queue.push({ arch: child, value })
+      if (queue.length > population) queue.shift()
+      archs.push(arch)
+      values.push(value)
     }
-    const arch = space.format(child)
-    queue.push({ arch: child, value: valueOf(arch) })
-    if (queue.length > population) queue.shift()
-    out.push(arch)
-  }
-  return out
-}
+    return { archs, values }
+  })
 
 export interface FitPlan {
   /** Candidate arch strings in generation order (after de-duplication, when asked). */

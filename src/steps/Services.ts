@@ -52,6 +52,15 @@ export class ImportFeatures extends Step.Service<ImportFeatures>()("import-featu
   outputs: { features: Features }
 }) {}
 
+/**
+ * Search where no table exists (einspace, a user's space): candidates are featurized as they are
+ * generated and evaluated by the Evaluator layer as they are chosen. Every evaluation, in order.
+ */
+export class OpenSearch extends Step.Service<OpenSearch>()("search-open", {
+  inputs: {},
+  outputs: { trajectory: Trajectory }
+}) {}
+
 /** Architecture search trials on a representation and an objective: every evaluation, in order. */
 export class Search extends Step.Service<Search>()("search", {
   inputs: { features: Features, objective: Objective },

@@ -13,6 +13,7 @@ import { nb201Csv } from "./ImportNb201.ts"
 import * as SpaceSteps from "./SpaceSteps.ts"
 import { crossValidate } from "./surrogate/CvStep.ts"
 import * as SearchStep from "../search/SearchStep.ts"
+import * as OpenSearch from "../search/OpenSearch.ts"
 
 export const implementations: ReadonlyArray<Step.Identity> = [
   Gaussian.layer,
@@ -29,6 +30,7 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   Reducers.Identity.layer,
   crossValidate,
   SearchStep.identity,
+  OpenSearch.identity,
   nb201Csv(""),
   ImportEmbeddings.identity,
   ImportLabels.objective,
