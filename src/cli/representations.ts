@@ -11,7 +11,7 @@ import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
 import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
 import { Embed, Encode, ImportFeatures, Transpile } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
-import { spaces } from "../spaces/registry.ts"
+import { getSpace } from "../spaces/registry.ts"
 
 /** Whether a representation is a code-text embedding (reduced by PCA) rather than a structural encoding. */
 export const isEmbedding = (representation: string) =>
@@ -19,7 +19,6 @@ export const isEmbedding = (representation: string) =>
 
 /** The node that produces a representation's features for every architecture of the space. */
 export const featuresOf = (space: string, representation: string, archs: string | undefined, architectures: Pipeline.ArtifactRef) => {
-  const options = spaces[space]?.defaultTranspileOptions ?? {}
   if (representation.startsWith("embeddings:")) {
     const layer = importEmbeddings({ space, file: representation.slice("embeddings:".length), archs })
     return Pipeline.node(ImportFeatures, {}, { id: `import ${path.basename(representation)}`, layer }).pipe(Effect.map((o) => o.features))
@@ -33,6 +32,7 @@ export const featuresOf = (space: string, representation: string, archs: string 
     : undefined
   if (embedder !== undefined) {
     return Effect.gen(function*() {
+      const options = (yield* getSpace(space)).defaultTranspileOptions
       const { code } = yield* Pipeline.node(Transpile, { architectures }, { layer: SpaceSteps.transpile({ space, options }) })
       const { embeddings } = yield* Pipeline.node(Embed, { code }, { id: `embed ${representation}`, layer: embedder })
       return embeddings
