@@ -100,6 +100,31 @@ export const summary = (configurations: ReadonlyArray<Configuration>, trials: Re
   }))
 })
 
+/** The table of mean ± std τ per configuration and budget, then the corrected t-tests. */
+export const markdown = (objective: string, repeats: number, result: ReturnType<typeof summary>) => {
+  const table = Report.markdown(result.configurations.map((c) => ({ name: c.name, summary: c.budgets })))
+  const tests = result.tests.map((t) =>
+    [`${t.b} vs ${t.a} (one-tailed Nadeau–Bengio, H1: the first ranks better):`, ...t.budgets.map((b) => `  budget ${b.budget}: mean Δτ ${b.meanDifference.toFixed(4)}, t = ${b.t.toFixed(3)}, df ${b.df}, ${Markdown.pValue(b.p)}`)].join("\n")
+  )
+  return [`${objective}, ${repeats} × 10-fold CV, Kendall τ-b mean ± std over trials`, "", table, "", ...tests].join("\n")
+}
+
+/** Writes trials-<i>.arrow, summary.md, summary.json and tau.svg/.png into `dir`. */
+export const writeCvReport = (
+  dir: string, text: string, trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>, result: ReturnType<typeof summary>
+) => {
+  mkdirSync(dir, { recursive: true })
+  trials.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
+  writeFileSync(path.join(dir, "summary.md"), `${text}\n`)
+  writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
+  const plot = LinePlot.svg(
+    result.configurations.map((c) => ({ name: c.name, points: c.budgets.map((b) => ({ x: b.budget, y: b.meanTau, spread: b.stdTau })) })),
+    { xLabel: "training budget (architectures, log scale)", yLabel: "Kendall τ-b (mean ± std)", xLog: true, spread: "bars" }
+  )
+  writeFileSync(path.join(dir, "tau.svg"), plot)
+  writeFileSync(path.join(dir, "tau.png"), Png.fromSvg(plot))
+}
+
 export const cv = Command.make(
   "cv",
   {
@@ -147,27 +172,8 @@ export const cv = Command.make(
         Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
       )
       const result = summary(configurations, value)
-      const table = Report.markdown(result.configurations.map((c) => ({ name: c.name, summary: c.budgets })))
-      const tests = result.tests.map((t) =>
-        [`${t.b} vs ${t.a} (one-tailed Nadeau–Bengio, H1: the first ranks better):`, ...t.budgets.map((b) => `  budget ${b.budget}: mean Δτ ${b.meanDifference.toFixed(4)}, t = ${b.t.toFixed(3)}, df ${b.df}, ${Markdown.pValue(b.p)}`)].join("\n")
-      )
-      const markdown = [`${o.objective}, ${o.repeats} × 10-fold CV, Kendall τ-b mean ± std over trials`, "", table, "", ...tests].join("\n")
-      yield* Option.match(o.out, {
-        onNone: () => Effect.void,
-        onSome: (dir) =>
-          Effect.sync(() => {
-            mkdirSync(dir, { recursive: true })
-            value.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
-            writeFileSync(path.join(dir, "summary.md"), `${markdown}\n`)
-            writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
-            const plot = LinePlot.svg(
-              result.configurations.map((c) => ({ name: c.name, points: c.budgets.map((b) => ({ x: b.budget, y: b.meanTau, spread: b.stdTau })) })),
-              { xLabel: "training budget (architectures, log scale)", yLabel: "Kendall τ-b (mean ± std)", xLog: true, spread: "bars" }
-            )
-            writeFileSync(path.join(dir, "tau.svg"), plot)
-            writeFileSync(path.join(dir, "tau.png"), Png.fromSvg(plot))
-          })
-      })
-      yield* Console.log(o.json ? JSON.stringify(result) : markdown)
+      const text = markdown(o.objective, o.repeats, result)
+      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeCvReport(dir, text, value, result)) })
+      yield* Console.log(o.json ? JSON.stringify(result) : text)
     }))
 ).pipe(Command.withDescription("Cross-validate the surrogate on a representation (and compare others on the same folds)"))

@@ -91,7 +91,7 @@ export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<Re
   }
 }
 
-const markdown = (objective: string, result: ReturnType<typeof summary>) => {
+export const markdown = (objective: string, result: ReturnType<typeof summary>) => {
   const reported = result.arms[0]?.reported.map((p) => p.t) ?? []
   const hit = (h: Summary.Hitting) => `${h.meanCurve ?? "not reached"} / ${h.median ?? "not reached"} (${(100 * h.reached).toFixed(0)}%)`
   return [
@@ -104,6 +104,30 @@ const markdown = (objective: string, result: ReturnType<typeof summary>) => {
     "",
     ...result.tests.map((t) => [`${t.b} vs ${t.a}, Welch's t-test (two-sided):`, ...t.reported.map((r) => `  t = ${r.evaluations}: t = ${r.t.toFixed(3)}, df ${r.df.toFixed(1)}, ${Markdown.pValue(r.p)}`)].join("\n"))
   ].join("\n")
+}
+
+/** Writes trajectory-<i>.arrow, summary.md, summary.json and incumbent.svg/.png into `dir`. */
+export const writeSearchReport = (
+  dir: string, objective: string, budget: number,
+  trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, result: ReturnType<typeof summary>
+) => {
+  const { curves, ...printed } = result
+  mkdirSync(dir, { recursive: true })
+  trajectories.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trajectory, rows))))
+  writeFileSync(path.join(dir, "summary.md"), `${markdown(objective, result)}\n`)
+  writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
+  const plot = LinePlot.svg(
+    result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
+    {
+      xLabel: "evaluations",
+      yLabel: `${objective}: mean incumbent (95% CI)`,
+      spread: "band",
+      xTicks: [1, ...Summary.reportedFor(budget)],
+      rules: [{ y: result.arms[0]!.hitting.threshold, label: "0.99 × optimum" }]
+    }
+  )
+  writeFileSync(path.join(dir, "incumbent.svg"), plot)
+  writeFileSync(path.join(dir, "incumbent.png"), Png.fromSvg(plot))
 }
 
 const positive = (flag: string, v: number) => {
@@ -176,30 +200,9 @@ export const searchCommand = Command.make(
         Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
       )
       const result = summary(arms, value.arms, o.budget, value.optimum)
-      const { curves, ...printed } = result
+      const { curves: _curves, ...printed } = result
       const text = markdown(o.objective, result)
-      yield* Option.match(o.out, {
-        onNone: () => Effect.void,
-        onSome: (dir) =>
-          Effect.sync(() => {
-            mkdirSync(dir, { recursive: true })
-            value.arms.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trajectory, rows))))
-            writeFileSync(path.join(dir, "summary.md"), `${text}\n`)
-            writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
-            const plot = LinePlot.svg(
-              result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
-              {
-                xLabel: "evaluations",
-                yLabel: `${o.objective}: mean incumbent (95% CI)`,
-                spread: "band",
-                xTicks: [1, ...Summary.reportedFor(o.budget)],
-                rules: [{ y: result.arms[0]!.hitting.threshold, label: "0.99 × optimum" }]
-              }
-            )
-            writeFileSync(path.join(dir, "incumbent.svg"), plot)
-            writeFileSync(path.join(dir, "incumbent.png"), Png.fromSvg(plot))
-          })
-      })
+      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, o.objective, o.budget, value.arms, result)) })
       yield* Console.log(o.json ? JSON.stringify(printed) : text)
     }))
 ).pipe(Command.withDescription("Search a space with a surrogate (BANANAS), evolution or at random; summarize the trials"))

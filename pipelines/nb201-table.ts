@@ -1,5 +1,5 @@
 /**
- * The NB201 quickstart: list all 15,625 architectures, transpile them to code text, encode them with
+ * The NB201 table at a glance: list all 15,625 architectures, transpile them to code text, encode them with
  * NASLib's path encoding, look up their CIFAR-10 test accuracy, and print a short summary.
  * Later pipelines build on the same nodes (they are shared through the store).
  */
@@ -40,4 +40,4 @@ export const layer = Layer.mergeAll(
   SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective })))
 )
 
-export default Pipeline.make("quickstart", program, layer)
+export default Pipeline.make("nb201-table", program, layer)

@@ -1,0 +1,30 @@
+/** `npm start` (cole quickstart) at a reduced size: end to end, a report folder, and a second run that recomputes nothing. */
+import { existsSync, readFileSync } from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { tempDir } from "../helpers.ts"
+import { cole } from "./cli.ts"
+
+describe("cole quickstart", () => {
+  it("compares code text with path-naslib in CV and BANANAS, writes the report, and hits everywhere the second time", async () => {
+    const dir = tempDir()
+    const args = ["quickstart", "--store", path.join(dir, "store"), "--out", path.join(dir, "report"), "--repeats", "1", "--budgets", "14,55",
+      "--epochs", "10", "--trials", "2", "--budget", "30", "--search-epochs", "5", "--workers", "1"]
+    const first = await cole(args)
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout).toMatch(/\| path-naslib · none · hinge · 10 ep \| [0-9.-]+ ± [0-9.]+ \| [0-9.-]+ ± [0-9.]+ \|/)
+    expect(first.stdout).toMatch(/\| hashed-ngram · pca128 · hinge · 10 ep \|/)
+    expect(first.stdout).toMatch(/hashed-ngram · pca128 · hinge · 10 ep vs path-naslib · none · hinge · 10 ep \(one-tailed Nadeau–Bengio/)
+    expect(first.stdout).toMatch(/\| BANANAS · hashed-ngram · cole-paper \| 2 \|/)
+    const nodes = /· (\d+) nodes, (\d+) hit/.exec(first.stdout)!
+    expect(Number(nodes[2])).toBeLessThan(Number(nodes[1]))
+    for (const f of ["README.md", "cv/summary.md", "cv/tau.svg", "cv/tau.png", "cv/trials-1.arrow", "search/summary.json", "search/incumbent.png", "search/trajectory-1.arrow"]) {
+      expect(existsSync(path.join(dir, "report", f)), f).toBe(true)
+    }
+    expect(readFileSync(path.join(dir, "report", "README.md"), "utf8")).toMatch(/^# Quickstart: hashed n-gram code text vs path-naslib on NB201 cifar10_test/)
+
+    const second = await cole(args)
+    expect(second.code, second.stderr).toBe(0)
+    expect(second.stdout).toBe(first.stdout.replace(/(\d+) nodes, \d+ hit/, (_, n) => `${n} nodes, ${n} hit`))
+  }, 240_000)
+})
