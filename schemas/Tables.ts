@@ -36,3 +36,18 @@ export const Trajectory = Artifact.table("search-trajectory", {
   incumbent: Column.float64,
   incumbentArch: Column.utf8
 })
+
+/** The trajectory of a search on a space without a table: each evaluation's status beside its value. */
+export const OpenTrajectory = Artifact.table("search-open-trajectory", {
+  ...Trajectory.columns,
+  /** ok, or why the evaluator gave no value (failed, invalid-output, timeout); `value` is then the failure value. */
+  status: Column.utf8
+})
+
+/** One evaluation by an Evaluator, cached on its own: the value, or null and why not. */
+export const Evaluation = Artifact.table("evaluation", {
+  arch: Column.utf8,
+  value: Column.nullable(Column.float64),
+  status: Column.utf8,
+  detail: Column.utf8
+})

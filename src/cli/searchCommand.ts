@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
-import { Trajectory } from "../../schemas/Tables.ts"
+import { OpenTrajectory, Trajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
@@ -17,10 +17,12 @@ import * as Store from "../core/Store.ts"
 import * as LinePlot from "../report/LinePlot.ts"
 import * as Markdown from "../report/Markdown.ts"
 import * as Png from "../report/Png.ts"
+import { openSearch } from "../search/OpenSearch.ts"
 import { defaults, type Params, search } from "../search/SearchStep.ts"
+import { CommandEvaluator } from "../steps/CommandEvaluator.ts"
 import * as Summary from "../search/Summary.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
-import { Architectures, Evaluate, Search } from "../steps/Services.ts"
+import { Architectures, Evaluate, OpenSearch, Search } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { oneLine, store } from "./common.ts"
 import { featuresOf, isEmbedding } from "./representations.ts"
@@ -81,6 +83,33 @@ export const searchPipeline = (o: SearchOptions) =>
     SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })))
   ))
 
+export interface OpenSearchOptions {
+  readonly space: string
+  readonly command: string
+  readonly timeout: number
+  readonly failureValue: number
+  readonly arms: ReadonlyArray<Arm>
+  readonly settings: SearchOptions["settings"]
+}
+
+/**
+ * A search on any space with a user's program as the evaluator (no table): the code text featurized on
+ * demand. The reference for "evaluations to 0.99 ×" is the best value any arm found.
+ */
+export const openSearchPipeline = (o: OpenSearchOptions) =>
+  Pipeline.make("search", Effect.gen(function*() {
+    const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space })
+    const arms = yield* Effect.forEach(o.arms, (arm) =>
+      Effect.gen(function*() {
+        const layer = openSearch({ ...o.settings, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca: o.settings.pca ?? 128, failureValue: o.failureValue })
+          .pipe(Layer.provide(evaluator))
+        const { trajectory } = yield* Pipeline.node(OpenSearch, {}, { id: `search ${armName(arm)}`, layer })
+        return Artifact.toRows(yield* Pipeline.load(trajectory))
+      }), { concurrency: 1 })
+    const values = arms.flat().filter((r) => r.status === "ok").map((r) => r.value)
+    return { arms, optimum: values.reduce((a, b) => Math.max(a, b), -Infinity) }
+  }), Layer.empty)
+
 export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, budget: number, optimum: number) => {
   const summaries = arms.map((arm, i) => Summary.summarize(armName(arm), trajectories[i]!, budget, optimum))
   return {
@@ -109,11 +138,12 @@ export const markdown = (objective: string, result: ReturnType<typeof summary>) 
 /** Writes trajectory-<i>.arrow, summary.md, summary.json and incumbent.svg/.png into `dir`. */
 export const writeSearchReport = (
   dir: string, objective: string, budget: number,
-  trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, result: ReturnType<typeof summary>
+  trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, result: ReturnType<typeof summary>,
+  table: Artifact.Table<any> = Trajectory
 ) => {
   const { curves, ...printed } = result
   mkdirSync(dir, { recursive: true })
-  trajectories.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trajectory, rows))))
+  trajectories.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(table, rows))))
   writeFileSync(path.join(dir, "summary.md"), `${markdown(objective, result)}\n`)
   writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
   const plot = LinePlot.svg(
@@ -141,7 +171,10 @@ export const searchCommand = Command.make(
     store,
     space: Flag.String("space").pipe(Flag.withDefault("nb201")),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
-    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE"), Flag.withDefault("path-naslib")),
+    representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE (default: path-naslib; hashed-ngram with --evaluate)"), Flag.optional),
+    evaluate: Flag.String("evaluate").pipe(Flag.withDescription("A shell command that trains one architecture and prints its value last on stdout (code text on stdin and in $COLE_CODE_FILE, the architecture in $COLE_ARCH); searches any space without a table"), Flag.optional),
+    evaluateTimeout: Flag.Finite("evaluate-timeout").pipe(Flag.withDescription("Seconds before an evaluation counts as a timeout"), Flag.withDefault(3600)),
+    failureValue: Flag.Finite("failure-value").pipe(Flag.withDescription("The value a failed or timed-out evaluation counts as"), Flag.withDefault(0)),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line"), Flag.optional),
     preset: Flag.Literals("preset", ["naslib-default", "cole-paper"]).pipe(Flag.withDefault("cole-paper")),
     algorithm: Flag.Literals("algorithm", ["bananas", "re", "random"]).pipe(Flag.withDefault("bananas")),
@@ -163,7 +196,9 @@ export const searchCommand = Command.make(
   },
   (o) =>
     oneLine(Effect.gen(function*() {
-      const base: Arm = { representation: o.representation, algorithm: o.algorithm, preset: o.preset }
+      const open = Option.isSome(o.evaluate)
+      const representation = Option.getOrElse(o.representation, () => (open ? "hashed-ngram" : "path-naslib"))
+      const base: Arm = { representation, algorithm: o.algorithm, preset: o.preset }
       const arms = yield* Effect.try({
         try: () => {
           positive("--trials", o.trials)
@@ -174,35 +209,40 @@ export const searchCommand = Command.make(
             if (!Number.isInteger(k) || k < 0) throw new Error(`--pca ${k}: expected a non-negative integer`)
           })
           const extra = [...o.compare, ...Option.match(o.compareRepresentation, { onNone: () => [], onSome: (r) => [`representation=${r}`] })]
-          return [base, ...extra.map((text) => parseArm(base, text))]
+          const all = [base, ...extra.map((text) => parseArm(base, text))]
+          if (open && o.evaluateTimeout <= 0) throw new Error(`--evaluate-timeout ${o.evaluateTimeout}: expected a positive number of seconds`)
+          for (const arm of all) {
+            if (open && arm.representation !== "hashed-ngram") {
+              throw new Error(`representation ${arm.representation}: a search with --evaluate featurizes code text on demand; only hashed-ngram is available`)
+            }
+          }
+          return all
         },
         catch: (e) => e as Error
       })
-      const pipeline = searchPipeline({
-        space: o.space,
-        objective: o.objective,
-        nb201: Option.getOrUndefined(o.nb201),
-        archs: Option.getOrUndefined(o.archs),
-        arms,
-        settings: {
-          trials: o.trials,
-          seed: o.seed,
-          budget: o.budget,
-          acquisition: o.acquisition,
-          generator: o.generator,
-          mutationMode: o.mutationMode,
-          dedupe: o.dedupe,
-          epochs: Option.getOrElse(o.epochs, () => defaults.epochs),
-          pca: Option.getOrUndefined(o.pca)
-        }
-      })
-      const { value } = yield* Pipeline.run(pipeline).pipe(
-        Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
-      )
+      const settings = {
+        trials: o.trials,
+        seed: o.seed,
+        budget: o.budget,
+        acquisition: o.acquisition,
+        generator: o.generator,
+        mutationMode: o.mutationMode,
+        dedupe: o.dedupe,
+        epochs: Option.getOrElse(o.epochs, () => defaults.epochs),
+        pca: Option.getOrUndefined(o.pca)
+      }
+      const platform = Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer)
+      const { value } = yield* Option.match(o.evaluate, {
+        onNone: () =>
+          Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings })),
+        onSome: (command) =>
+          Pipeline.run(openSearchPipeline({ space: o.space, command, timeout: o.evaluateTimeout, failureValue: o.failureValue, arms, settings }))
+      }).pipe(Effect.provide(platform))
+      const objective = open ? `${o.space}, evaluated by \`${Option.getOrThrow(o.evaluate)}\` (reference: the best value found)` : o.objective
       const result = summary(arms, value.arms, o.budget, value.optimum)
       const { curves: _curves, ...printed } = result
-      const text = markdown(o.objective, result)
-      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, o.objective, o.budget, value.arms, result)) })
+      const text = markdown(objective, result)
+      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, o.budget, value.arms, result, open ? OpenTrajectory : Trajectory)) })
       yield* Console.log(o.json ? JSON.stringify(printed) : text)
     }))
 ).pipe(Command.withDescription("Search a space with a surrogate (BANANAS), evolution or at random; summarize the trials"))

@@ -60,8 +60,10 @@ export const defaults = {
 /** Where a search gets objective values and feature rows: a precomputed pool, or on demand. */
 export interface Oracle {
   readonly width: number
-  readonly values: (archs: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<number>, InvalidStepInput>
-  readonly rows: (archs: ReadonlyArray<string>) => Effect.Effect<Float32Array, InvalidStepInput>
+  readonly values: (archs: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<number>, unknown>
+  readonly rows: (archs: ReadonlyArray<string>) => Effect.Effect<Float32Array, unknown>
+  /** A trajectory table with more columns than `Trajectory`, and each evaluated architecture's values for them. */
+  readonly trajectory?: { readonly table: Artifact.Table<any>; readonly columns: (arch: string) => Record<string, unknown> }
 }
 
 export const sources = [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts", "../steps/reduce/Pca.ts", "../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)]
@@ -80,6 +82,9 @@ export const runTrials = <P extends Params>(params: P, context: Step.RunContext,
     const guarded = <A>(f: () => A) => Effect.try({ try: f, catch: (e) => (e instanceof InvalidStepInput ? e : new InvalidStepInput({ step: "search", problem: String(e) })) })
     const evaluated = (trial: number, before: Trial.History, archs: ReadonlyArray<string>, choices?: ReadonlyArray<Trial.Choice>) =>
       Effect.map(oracle.values(archs), (values) => Trial.evaluate(trial, before, archs, values, choices))
+    const table = oracle.trajectory?.table ?? Trajectory
+    const withColumns = (records: Array<Trial.Record>) =>
+      oracle.trajectory === undefined ? records : records.map((r) => ({ ...r, ...oracle.trajectory!.columns(r.arch) }))
 
     const runTrial = (trial: number) =>
       Effect.gen(function*() {
@@ -91,9 +96,9 @@ export const runTrials = <P extends Params>(params: P, context: Step.RunContext,
             label: `${context.node}[trial ${trial}, batch ${index}]`,
             params: unitParams as Step.Json,
             inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch: index }) },
-            table: Trajectory,
-            produce: produce.pipe(Effect.map((r) => Artifact.fromRows(Trajectory, r)))
-          }).pipe(Effect.map(({ frame }) => records.push(...Artifact.toRows(frame))))
+            table,
+            produce: produce.pipe(Effect.map((r) => Artifact.fromRows(table, withColumns(r))))
+          }).pipe(Effect.map(({ frame }) => records.push(...(Artifact.toRows(frame) as Array<Trial.Record>))))
         const empty: Trial.History = { archs: [], values: [] }
         if (params.algorithm === "random") {
           yield* batch(0, Effect.flatMap(guarded(() => Trial.randomDesign(space, seed, params.budget)), (archs) => evaluated(trial, empty, archs)))
@@ -133,7 +138,7 @@ export const runTrials = <P extends Params>(params: P, context: Step.RunContext,
 
     const trials = yield* tracked(`${context.node}: trials`, params.trials, (tracker) =>
       Effect.forEach(Array.from({ length: params.trials }, (_, i) => i), (i) => runTrial(i).pipe(Effect.tap(() => Effect.sync(() => tracker.advance()))), { concurrency: executor.concurrency }))
-    return { trajectory: Artifact.fromRows(Trajectory, trials.flat()) }
+    return { trajectory: Artifact.fromRows(table, trials.flat()) }
   })
 
 /** The pool oracle: every architecture's features and value looked up in the two tables. */

@@ -12,12 +12,24 @@ export class UnknownArchitecture extends Data.TaggedError("UnknownArchitecture")
   }
 }
 
+/** An evaluation that ran and did not produce a value: the program failed, printed no number, or ran out of time. */
+export class EvaluationFailed extends Data.TaggedError("EvaluationFailed")<{
+  readonly arch: string
+  readonly evaluator: string
+  readonly status: "failed" | "invalid-output" | "timeout"
+  readonly detail: string
+}> {
+  override get message() {
+    return `${this.evaluator}: ${this.status} for ${this.arch}: ${this.detail}`
+  }
+}
+
 export class Evaluator extends Context.Service<Evaluator, {
   readonly name: string
   readonly objective: string
-  /** Environment facts that decide the values (the table's digest, the column). */
+  /** Environment facts that decide the values (the table's digest, the column; the command and its timeout). */
   readonly facts: Readonly<Record<string, Json>>
-  readonly evaluate: (arch: string) => Effect.Effect<number, UnknownArchitecture>
+  readonly evaluate: (arch: string) => Effect.Effect<number, UnknownArchitecture | EvaluationFailed>
 }>()("cole/steps/Evaluator") {}
 
 /** The NB201 table as an evaluator; `location` overrides $COLE_NB201 and ../shared/data/nb201. */

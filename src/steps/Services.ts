@@ -1,5 +1,5 @@
 /** The step services of the search-space part of the pipeline: what each step takes and gives. */
-import { Architectures as ArchTable, CodeText, Features, Objective, Trajectory, Trials } from "../../schemas/Tables.ts"
+import { Architectures as ArchTable, CodeText, Features, Objective, OpenTrajectory, Trajectory, Trials } from "../../schemas/Tables.ts"
 import * as Step from "../core/Step.ts"
 
 export class Architectures extends Step.Service<Architectures>()("architectures", {
@@ -58,7 +58,7 @@ export class ImportFeatures extends Step.Service<ImportFeatures>()("import-featu
  */
 export class OpenSearch extends Step.Service<OpenSearch>()("search-open", {
   inputs: {},
-  outputs: { trajectory: Trajectory }
+  outputs: { trajectory: OpenTrajectory }
 }) {}
 
 /** Architecture search trials on a representation and an objective: every evaluation, in order. */

@@ -93,4 +93,30 @@ describe("cole on einspace", () => {
     expect(refused.code).not.toBe(0)
     expect(refused.stderr).toMatch(/bad\.csv: line 3: invalid einspace architecture "sequential\[computation\[relu\]\]" at position 0: ChildCount/)
   }, 120_000)
+
+  it("searches with a user's training command as the evaluator, recording its failures", async () => {
+    const dir = tempDir()
+    const script = path.join(dir, "train.sh")
+    // A stand-in for training: 50 + the number of dense layers; networks with a softmax "crash".
+    writeFileSync(script, `#!/bin/sh\nif grep -q Softmax "$COLE_CODE_FILE"; then echo "CUDA out of memory" >&2; exit 1; fi\necho $((50 + $(grep -c nn.Linear "$COLE_CODE_FILE")))\n`, { mode: 0o755 })
+    const out = path.join(dir, "report")
+    const r = await cole(["search", "--store", path.join(dir, "store"), "--space", "einspace", "--evaluate", script, "--trials", "1", "--budget", "30",
+      "--epochs", "5", "--workers", "1", "--out", out, "--json"])
+    expect(r.code, r.stderr).toBe(0)
+    const summary = JSON.parse(r.stdout)
+    expect(summary.arms[0].name).toBe("BANANAS · hashed-ngram · cole-paper")
+    expect(summary.arms[0].trials).toBe(1)
+    const { readFileSync } = await import("node:fs")
+    const Artifact = await import("../../src/core/Artifact.ts")
+    const { OpenTrajectory } = await import("../../schemas/Tables.ts")
+    const rows = Artifact.toRows(Artifact.decode(OpenTrajectory, readFileSync(path.join(out, "trajectory-0.arrow"))))
+    expect(rows).toHaveLength(30)
+    for (const row of rows) {
+      const text = einspace.transpile(Result.getOrThrow(einspace.parse(row.arch)), {})
+      if (text.includes("Softmax")) expect([row.status, row.value]).toEqual(["failed", 0])
+      else expect([row.status, row.value]).toEqual(["ok", 50 + text.split("nn.Linear").length - 1])
+    }
+    const refused = await cole(["search", "--space", "einspace", "--evaluate", script, "--representation", "path-naslib"])
+    expect(refused.stderr.trim()).toBe("cole: representation path-naslib: a search with --evaluate featurizes code text on demand; only hashed-ngram is available")
+  }, 120_000)
 })

@@ -1,0 +1,107 @@
+/**
+ * A user's program as the evaluator: for each architecture it runs `command` through the shell with the
+ * architecture's code text on stdin and in the file $COLE_CODE_FILE, and the architecture string in
+ * $COLE_ARCH; the last non-empty line of stdout is the value (e.g. a validation accuracy). A non-zero
+ * exit, output that is not a number and running past `timeout` seconds are typed failures
+ * (EvaluationFailed with status failed / invalid-output / timeout) that a search records and moves past.
+ */
+import { spawn } from "node:child_process"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import * as path from "node:path"
+import { Effect, Layer, Result } from "effect"
+import { getSpace } from "../spaces/registry.ts"
+import { EvaluationFailed, Evaluator, UnknownArchitecture } from "./Evaluator.ts"
+
+export interface CommandOptions {
+  /** A shell command line. */
+  readonly command: string
+  /** Seconds before the program is killed and the evaluation recorded as a timeout. */
+  readonly timeout: number
+  /** The space whose parser and transpiler turn an architecture string into code text. */
+  readonly space: string
+}
+
+export type Outcome =
+  | { readonly status: "ok"; readonly value: number }
+  | { readonly status: "failed" | "invalid-output" | "timeout"; readonly detail: string }
+
+const tail = (text: string, lines = 5) => text.trim().split("\n").slice(-lines).join(" | ").slice(-500)
+
+/** Runs the command once; never fails: every way it can go wrong is an Outcome. */
+export const runCommand = (options: Omit<CommandOptions, "space">, arch: string, code: string): Effect.Effect<Outcome> =>
+  Effect.callback<Outcome>((resume) => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cole-eval-"))
+    const file = path.join(dir, "network.py")
+    writeFileSync(file, code)
+    const child = spawn("/bin/sh", ["-c", options.command], {
+      env: { ...process.env, COLE_ARCH: arch, COLE_CODE_FILE: file },
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true // its own process group, so a timeout kills the whole pipeline of processes
+    })
+    let stdout = ""
+    let stderr = ""
+    let timedOut = false
+    let settled = false
+    const settle = (outcome: Outcome) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      rmSync(dir, { recursive: true, force: true })
+      resume(Effect.succeed(outcome))
+    }
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid!, "SIGKILL")
+      } catch {
+        // already gone
+      }
+    }
+    const timer = setTimeout(() => {
+      timedOut = true
+      killGroup()
+    }, options.timeout * 1000)
+    child.stdout.on("data", (d) => (stdout += d))
+    child.stderr.on("data", (d) => (stderr += d))
+    child.stdin.on("error", () => {}) // a program that does not read its stdin
+    child.stdin.end(code)
+    child.on("error", (e) => settle({ status: "failed", detail: `cannot start: ${e.message}` }))
+    child.on("close", (exitCode, signal) => {
+      if (timedOut) return settle({ status: "timeout", detail: `no result within ${options.timeout} s` })
+      if (exitCode !== 0) return settle({ status: "failed", detail: `exit ${exitCode ?? signal}${stderr.trim() === "" ? "" : `: ${tail(stderr)}`}` })
+      const last = stdout.trim().split("\n").at(-1)?.trim() ?? ""
+      const value = last === "" ? Number.NaN : Number(last)
+      return Number.isFinite(value)
+        ? settle({ status: "ok", value })
+        : settle({ status: "invalid-output", detail: `the last line of stdout is ${JSON.stringify(last.slice(0, 200))}, expected a number` })
+    })
+    return Effect.sync(() => {
+      killGroup()
+      clearTimeout(timer)
+      rmSync(dir, { recursive: true, force: true })
+    })
+  })
+
+export const CommandEvaluator = {
+  layer: (options: CommandOptions) =>
+    Layer.effect(
+      Evaluator,
+      Effect.gen(function*() {
+        const space = yield* getSpace(options.space)
+        const name = "command"
+        return {
+          name,
+          objective: options.command,
+          facts: { evaluator: name, command: options.command, timeout: options.timeout, space: options.space },
+          evaluate: (arch: string) =>
+            Effect.gen(function*() {
+              const parsed = space.parse(arch)
+              if (Result.isFailure(parsed)) return yield* new UnknownArchitecture({ arch, evaluator: `${name} (${parsed.failure.message})` })
+              const outcome = yield* runCommand(options, arch, space.transpile(parsed.success, space.defaultTranspileOptions))
+              if (outcome.status === "ok") return outcome.value
+              return yield* new EvaluationFailed({ arch, evaluator: name, status: outcome.status, detail: outcome.detail })
+            })
+        }
+      })
+    )
+}
