@@ -24,7 +24,7 @@ import * as Markdown from "../report/Markdown.ts"
 import * as Png from "../report/Png.ts"
 import * as Report from "../steps/surrogate/Report.ts"
 import { oneLine, store } from "./common.ts"
-import { featuresOf } from "./representations.ts"
+import { featuresOf, textLabel, type TextOptions } from "./representations.ts"
 
 /** What one configuration varies; the objective, repeats and budgets are shared by all. */
 export interface Configuration {
@@ -32,9 +32,14 @@ export interface Configuration {
   readonly reducer: string
   readonly loss: "hinge" | "mse"
   readonly epochs: number
+  /** Code-text representations: transpiler options (NB201 mode, addon) and ONNX pooling. */
+  readonly text?: TextOptions
 }
 
-export const configurationName = (c: Configuration) => `${c.representation} · ${c.reducer} · ${c.loss}${c.epochs === 100 ? "" : ` · ${c.epochs} ep`}`
+export const configurationName = (c: Configuration) => {
+  const text = textLabel(c.text ?? {})
+  return `${c.representation}${text === "" ? "" : ` · ${text}`} · ${c.reducer} · ${c.loss}${c.epochs === 100 ? "" : ` · ${c.epochs} ep`}`
+}
 
 const components = (reducer: string) => {
   if (reducer === "none") return 0
@@ -52,7 +57,9 @@ export const parseCompare = (base: Configuration, text: string): Configuration =
     else if (key === "reducer" && value) c = { ...c, reducer: value }
     else if (key === "loss" && (value === "hinge" || value === "mse")) c = { ...c, loss: value }
     else if (key === "epochs" && value !== undefined && /^\d+$/.test(value) && Number(value) > 0) c = { ...c, epochs: Number(value) }
-    else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, reducer=…, loss=hinge|mse or epochs=N`)
+    else if ((key === "mode" || key === "addon") && value) c = { ...c, text: { ...c.text, transpile: { ...c.text?.transpile, [key]: value } } }
+    else if (key === "pooling" && (value === "mean" || value === "last-token" || value === "all-layer-mean")) c = { ...c, text: { ...c.text, pooling: value } }
+    else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, reducer=…, loss=hinge|mse, epochs=N, mode=…, addon=… or pooling=mean|last-token|all-layer-mean`)
   }
   return c
 }
@@ -79,9 +86,13 @@ export const cvPipeline = (o: CvOptions) => {
     const { objective } = labels === undefined
       ? yield* Pipeline.node(Evaluate, { architectures }, { layer: SpaceSteps.evaluate({}).pipe(Layer.provide(evaluator)) })
       : yield* Pipeline.node(ImportObjective, {}, { layer: ImportLabels.objective(labels) })
+    // Configurations that read the same features share one node (an ablation varies the head over them).
+    const shared = new Map<string, Pipeline.ArtifactRef>()
     const results = yield* Effect.forEach(o.configurations, (c) =>
       Effect.gen(function*() {
-        const features = yield* featuresOf(o.space, c.representation, o.archs, architectures)
+        const featuresKey = JSON.stringify([c.representation, c.text ?? {}])
+        const features = shared.get(featuresKey) ?? (yield* featuresOf(o.space, c.representation, o.archs, architectures, c.text))
+        shared.set(featuresKey, features)
         const layer = crossValidate({ repeats: o.repeats, budgets: [...o.budgets], components: components(c.reducer), loss: c.loss, epochs: c.epochs })
         const { trials } = yield* Pipeline.node(CrossValidate, { features, objective }, { id: `cv ${configurationName(c)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trials))

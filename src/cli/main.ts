@@ -22,6 +22,7 @@ import { loadPipeline } from "./loadPipeline.ts"
 import { cv } from "./cvCommand.ts"
 import { searchCommand } from "./searchCommand.ts"
 import { modelCommands } from "./modelCommands.ts"
+import { ablateCommand } from "./ablateCommand.ts"
 import { quickstartCommand } from "./quickstartCommand.ts"
 import { spaceCommands } from "./spaceCommands.ts"
 
@@ -217,7 +218,7 @@ const steps = Command.make("steps").pipe(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([quickstartCommand, run, explain, cache, steps, cv, searchCommand, ...spaceCommands, ...modelCommands])
+  Command.withSubcommands([quickstartCommand, run, explain, cache, steps, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands])
 )
 
 cole.pipe(

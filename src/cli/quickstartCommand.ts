@@ -44,7 +44,7 @@ export const quickstartCommand = Command.make(
   (o) =>
     oneLine(Effect.gen(function*() {
       const objective = Option.getOrElse(o.objective, () => process.env.COLE_OBJECTIVE ?? "cifar10_test")
-      const model = Option.orElse(o.model, () => Option.fromNullishOr(process.env.COLE_MODEL))
+      const model = Option.orElse(o.model, () => Option.fromNullishOr(process.env.COLE_MODEL || undefined))
       const codeText = Option.match(model, { onNone: () => "hashed-ngram", onSome: (dir) => `onnx:${path.resolve(dir)}` })
       const budgets = yield* Effect.try({ try: () => positiveList("--budgets", o.budgets), catch: (e) => e as Error })
       for (const [flag, v] of [["--repeats", o.repeats], ["--epochs", o.epochs], ["--trials", o.trials], ["--budget", o.budget]] as const) {

@@ -1,0 +1,10 @@
+/** Context prepended to the code text: none, a task comment, or the whole backbone network. */
+import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import { shared } from "./base.ts"
+
+export default {
+  name: "addons",
+  question: "does context around the cell (a task comment, the backbone) help the surrogate rank?",
+  ...shared,
+  axes: { addon: ["none", "comment", "backbone"] }
+} satisfies Ablation
