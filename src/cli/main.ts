@@ -25,6 +25,7 @@ import { modelCommands } from "./modelCommands.ts"
 import { ablateCommand } from "./ablateCommand.ts"
 import { quickstartCommand } from "./quickstartCommand.ts"
 import { spaceCommands } from "./spaceCommands.ts"
+import { statusCommand } from "./statusCommand.ts"
 
 const LOCK_FILE = new URL("../../steps.lock.json", import.meta.url)
 
@@ -218,7 +219,7 @@ const steps = Command.make("steps").pipe(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([quickstartCommand, run, explain, cache, steps, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands])
+  Command.withSubcommands([quickstartCommand, run, explain, statusCommand, cache, steps, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands])
 )
 
 cole.pipe(

@@ -1,0 +1,68 @@
+/**
+ * What `cole status` reports: per pipeline, how its latest run went (from the run journals), and which
+ * stored results can never be hits again because the code they came from changed — a step
+ * implementation's version, or a search space's — and why.
+ */
+import type { RunEvent } from "../../schemas/Store.ts"
+
+export interface RunSummary {
+  readonly pipeline: string
+  readonly runId: string
+  readonly at: string
+  readonly state: "running" | "finished" | "failed" | "interrupted"
+  readonly computed: number
+  readonly hit: number
+  readonly failed: number
+}
+
+/** The latest run of every pipeline, newest first. */
+export const latestRuns = (runs: ReadonlyArray<{ readonly runId: string; readonly events: ReadonlyArray<RunEvent>; readonly live: boolean }>): Array<RunSummary> => {
+  const latest = new Map<string, RunSummary>()
+  for (const run of [...runs].sort((a, b) => a.runId.localeCompare(b.runId))) {
+    const start = run.events.find((e) => e.event === "start")
+    if (start === undefined || start.event !== "start") continue
+    const end = run.events.find((e) => e.event === "end")
+    const nodes = run.events.filter((e) => e.event === "node")
+    const count = (status: string) => nodes.filter((e) => e.event === "node" && e.status === status).length
+    latest.set(start.pipeline, {
+      pipeline: start.pipeline,
+      runId: run.runId,
+      at: start.at,
+      state: run.live ? "running" : end === undefined ? "interrupted" : end.event === "end" && end.ok ? "finished" : "failed",
+      computed: count("computed"),
+      hit: count("hit"),
+      failed: count("failed")
+    })
+  }
+  return [...latest.values()].sort((a, b) => b.runId.localeCompare(a.runId))
+}
+
+export interface Preimage {
+  readonly step: string
+  readonly implementation: string
+  readonly version: number
+  readonly environment?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Why an entry can no longer be a hit, or undefined if the current code would still produce its key.
+ * Units (`search.batch`, `cross-validate.trial`, …) carry their step's implementation and version.
+ */
+export const staleness = (
+  preimage: Preimage,
+  versions: ReadonlyMap<string, number>,
+  spaces: ReadonlyMap<string, number>
+): string | undefined => {
+  const step = preimage.step.split(".")[0]!
+  const id = `${step}/${preimage.implementation}`
+  const current = versions.get(id)
+  if (current === undefined) return `${id} is not an implementation of this code (renamed or removed)`
+  if (current !== preimage.version) return `code changed: ${id} version ${preimage.version} → ${current}`
+  const space = preimage.environment?.space
+  if (typeof space === "string") {
+    const [name = "", version = ""] = space.split("@")
+    const now = spaces.get(name)
+    if (now !== undefined && String(now) !== version) return `space changed: ${name} version ${version} → ${now}`
+  }
+  return undefined
+}

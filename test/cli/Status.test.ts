@@ -1,0 +1,58 @@
+/** `cole status`: latest run per pipeline from the journals, and why a stored result is stale. */
+import { readdirSync, readFileSync, writeFileSync } from "node:fs"
+import * as path from "node:path"
+import { describe, expect, it } from "vitest"
+import { latestRuns, staleness } from "../../src/cli/Status.ts"
+import { cole } from "../e2e/cli.ts"
+import { tempDir } from "../helpers.ts"
+import { examples } from "../spaces/einspace/examples.ts"
+
+const start = (pipeline: string, runId: string) => ({ event: "start" as const, runId, pipeline, pid: 1, host: "h", at: `2026-01-01T00:00:0${runId}Z` })
+const node = (status: "hit" | "computed" | "failed") => ({ event: "node" as const, node: "n", step: "s", key: "k", status, ms: 1 })
+
+describe("status", () => {
+  it("keeps the latest run of each pipeline and says how it ended", () => {
+    const runs = [
+      { runId: "1", live: false, events: [start("cv", "1"), node("computed"), node("computed"), { event: "end" as const, ok: true, at: "" }] },
+      { runId: "2", live: false, events: [start("cv", "2"), node("hit"), node("computed")] },
+      { runId: "3", live: false, events: [start("search", "3"), node("failed"), { event: "end" as const, ok: false, at: "" }] },
+      { runId: "4", live: true, events: [start("quickstart", "4")] }
+    ]
+    expect(latestRuns(runs).map((r) => [r.pipeline, r.state, r.computed, r.hit, r.failed])).toEqual([
+      ["quickstart", "running", 0, 0, 0],
+      ["search", "failed", 0, 0, 1],
+      ["cv", "interrupted", 1, 1, 0]
+    ])
+  })
+
+  it("names the version that changed, for steps, their units and spaces", () => {
+    const versions = new Map([["search/nb201-table-search", 2], ["cross-validate/cole-head", 2]])
+    const spaces = new Map([["nb201", 3]])
+    expect(staleness({ step: "search", implementation: "nb201-table-search", version: 2 }, versions, spaces)).toBeUndefined()
+    expect(staleness({ step: "search.batch", implementation: "nb201-table-search", version: 1 }, versions, spaces))
+      .toBe("code changed: search/nb201-table-search version 1 → 2")
+    expect(staleness({ step: "cross-validate", implementation: "cole-head", version: 2, environment: { space: "nb201@1" } }, versions, spaces))
+      .toBe("space changed: nb201 version 1 → 3")
+    expect(staleness({ step: "embed", implementation: "word2vec", version: 1 }, versions, spaces))
+      .toBe("embed/word2vec is not an implementation of this code (renamed or removed)")
+  })
+
+  it("reports a result from older code as stale, through the CLI", async () => {
+    const dir = tempDir()
+    const store = path.join(dir, "store")
+    const csv = path.join(dir, "labels.csv")
+    writeFileSync(csv, `"${examples[0]!.short}",71.5\n"${examples[1]!.short}",70\n`)
+    expect((await cole(["import", "labels", csv, "--space", "einspace", "--store", store])).code).toBe(0)
+    const fresh = await cole(["status", "--store", store])
+    expect(fresh.stdout).toMatch(/import-labels +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d +finished +1 +0 +0/)
+    expect(fresh.stdout).toMatch(/stale: nothing/)
+    // Pretend the result came from version 0 of the importer.
+    const entries = path.join(store, "entries", "import-objective")
+    const file = path.join(entries, readdirSync(entries)[0]!)
+    const manifest = JSON.parse(readFileSync(file, "utf8"))
+    manifest.preimage.version = 0
+    writeFileSync(file, JSON.stringify(manifest))
+    const stale = await cole(["status", "--store", store])
+    expect(stale.stdout).toMatch(/1 +[0-9.]+ \w+ +import-objective: code changed: import-objective\/labels-csv version 0 → 1/)
+  }, 60_000)
+})
