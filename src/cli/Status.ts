@@ -28,7 +28,8 @@ export const latestRuns = (runs: ReadonlyArray<{ readonly runId: string; readonl
       pipeline: start.pipeline,
       runId: run.runId,
       at: start.at,
-      state: run.live ? "running" : end === undefined ? "interrupted" : end.event === "end" && end.ok ? "finished" : "failed",
+      // Ended without success but with no failed node: stopped from outside (Ctrl-C, a kill).
+      state: run.live ? "running" : end === undefined || (end.event === "end" && !end.ok && count("failed") === 0) ? "interrupted" : end.event === "end" && end.ok ? "finished" : "failed",
       computed: count("computed"),
       hit: count("hit"),
       failed: count("failed")

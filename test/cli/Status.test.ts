@@ -16,9 +16,11 @@ describe("status", () => {
       { runId: "1", live: false, events: [start("cv", "1"), node("computed"), node("computed"), { event: "end" as const, ok: true, at: "" }] },
       { runId: "2", live: false, events: [start("cv", "2"), node("hit"), node("computed")] },
       { runId: "3", live: false, events: [start("search", "3"), node("failed"), { event: "end" as const, ok: false, at: "" }] },
-      { runId: "4", live: true, events: [start("quickstart", "4")] }
+      { runId: "4", live: true, events: [start("quickstart", "4")] },
+      { runId: "5", live: false, events: [start("ablate", "5"), node("computed"), { event: "end" as const, ok: false, at: "" }] }
     ]
     expect(latestRuns(runs).map((r) => [r.pipeline, r.state, r.computed, r.hit, r.failed])).toEqual([
+      ["ablate", "interrupted", 1, 0, 0], // ended early with no failed node: stopped from outside
       ["quickstart", "running", 0, 0, 0],
       ["search", "failed", 0, 0, 1],
       ["cv", "interrupted", 1, 1, 0]
