@@ -2,7 +2,8 @@
  * Random sampling and mutation (spec/einspace.md §5–6): pre-order construction with chronological
  * backtracking, the spec's lazy generators written as explicit enumerators (each node position yields
  * candidate subtrees; a module's children are nested loops, the last child varying fastest), bounded by
- * a draw budget per attempt and a number of attempts. Random numbers are consumed only by weighted picks and node choices.
+ * a draw budget per attempt and a number of attempts. Random numbers are consumed only by weighted
+ * picks and node choices.
  */
 import { Data } from "effect"
 import type { Options, Tree } from "../../../schemas/Einspace.ts"
