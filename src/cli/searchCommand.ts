@@ -146,13 +146,15 @@ export const writeSearchReport = (
   trajectories.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(table, rows))))
   writeFileSync(path.join(dir, "summary.md"), `${markdown(objective, result)}\n`)
   writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
+  // From t = 10: the first few evaluations are single random draws whose spread would set the y range.
+  const from = Math.min(10, budget)
   const plot = LinePlot.svg(
-    result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
+    result.arms.map((a, i) => ({ name: a.name, points: curves[i]!.filter((p) => p.t >= from).map((p) => ({ x: p.t, y: p.mean, spread: p.ci95 })) })),
     {
-      xLabel: "evaluations",
+      xLabel: `evaluations (from ${from})`,
       yLabel: `${objective}: mean incumbent (95% CI)`,
       spread: "band",
-      xTicks: [1, ...Summary.reportedFor(budget)],
+      xTicks: [from, ...Summary.reportedFor(budget).filter((t) => t > from)],
       rules: [{ y: result.arms[0]!.hitting.threshold, label: "0.99 × optimum" }]
     }
   )
