@@ -101,7 +101,10 @@ export const openSearchPipeline = (o: OpenSearchOptions) =>
     const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space })
     const arms = yield* Effect.forEach(o.arms, (arm) =>
       Effect.gen(function*() {
-        const layer = openSearch({ ...o.settings, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca: o.settings.pca ?? 128, failureValue: o.failureValue })
+        const featurizer = arm.representation.startsWith("onnx:")
+          ? { representation: "onnx" as const, model: path.resolve(arm.representation.slice("onnx:".length)) }
+          : { representation: "hashed-ngram" as const }
+        const layer = openSearch({ ...o.settings, ...featurizer, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca: o.settings.pca ?? 128, failureValue: o.failureValue })
           .pipe(Layer.provide(evaluator))
         const { trajectory } = yield* Pipeline.node(OpenSearch, {}, { id: `search ${armName(arm)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trajectory))
@@ -214,8 +217,8 @@ export const searchCommand = Command.make(
           const all = [base, ...extra.map((text) => parseArm(base, text))]
           if (open && o.evaluateTimeout <= 0) throw new Error(`--evaluate-timeout ${o.evaluateTimeout}: expected a positive number of seconds`)
           for (const arm of all) {
-            if (open && arm.representation !== "hashed-ngram") {
-              throw new Error(`representation ${arm.representation}: a search with --evaluate featurizes code text on demand; only hashed-ngram is available`)
+            if (open && arm.representation !== "hashed-ngram" && !arm.representation.startsWith("onnx:")) {
+              throw new Error(`representation ${arm.representation}: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR`)
             }
           }
           return all

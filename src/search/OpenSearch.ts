@@ -1,7 +1,8 @@
 /**
  * Search on a space without a lookup table (einspace, a user's space). Candidates are featurized from
- * their code text as they are generated — hashed n-grams with sublinear TF and no corpus statistics, so
- * an architecture's row depends on its text alone and a resumed trial sees the same numbers — reduced by
+ * their code text as they are generated — hashed n-grams with sublinear TF and no corpus statistics, or
+ * an ONNX model embedding each text in a batch of its own, so an architecture's row depends on its text
+ * alone and a resumed trial sees the same numbers — reduced by
  * a fresh PCA at every fit, and evaluated by the Evaluator layer as they are chosen, each evaluation a
  * cache entry of its own. An evaluation that fails (EvaluationFailed: a crash, no number, a timeout) is
  * recorded with its status and counts as `failureValue`; the search goes on. Trials, batches, caching
@@ -15,6 +16,7 @@ import * as Shards from "../core/Shards.ts"
 import * as Step from "../core/Step.ts"
 import { getSpace, spaceFact } from "../spaces/registry.ts"
 import { Evaluator } from "../steps/Evaluator.ts"
+import * as OnnxSession from "../steps/embed/OnnxSession.ts"
 import { embedCorpus } from "../steps/HashedNgram.ts"
 import { OpenSearch } from "../steps/Services.ts"
 import { InvalidStepInput } from "../steps/SpaceSteps.ts"
@@ -25,37 +27,59 @@ const HASHED = { dims: 1024, n: 3, weighting: "sublinear-tf" } as const
 
 export const OpenParams = Schema.Struct({
   ...Params.fields,
-  representation: Schema.Literals(["hashed-ngram"]),
+  /** hashed-ngram, or an ONNX model folder's embeddings (each text embedded alone, so a row depends on its text only). */
+  representation: Schema.Literals(["hashed-ngram", "onnx"]),
+  /** The model folder, for `onnx`. */
+  model: Schema.optional(Schema.String),
+  pooling: Schema.optional(Schema.Literals(["mean", "last-token", "all-layer-mean"])),
   /** The value a failed evaluation counts as (its status says why); 0 = a network that learned nothing. */
   failureValue: Schema.Finite
 })
 export type OpenParams = typeof OpenParams.Type
 
+type SessionError = Effect.Error<ReturnType<typeof OnnxSession.open>>
+
 const implementation = Step.implement(OpenSearch, {
   implementation: "on-demand",
   version: 1,
   params: OpenParams,
-  sources: [import.meta.url, new URL("../steps/HashedNgram.ts", import.meta.url).href, ...sources],
-  environment: (params) =>
+  sources: [import.meta.url, new URL("../steps/HashedNgram.ts", import.meta.url).href, new URL("../steps/embed/OnnxSession.ts", import.meta.url).href, ...sources],
+  resource: (params): Effect.Effect<OnnxSession.Session | undefined, SessionError | InvalidStepInput, Effect.Services<ReturnType<typeof OnnxSession.open>>> =>
+    params.representation !== "onnx"
+      ? Effect.succeed(undefined)
+      : params.model === undefined
+      ? Effect.fail(new InvalidStepInput({ step: "search-open", problem: "representation onnx needs a model folder" }))
+      : OnnxSession.open({
+        model: params.model, executionProvider: "cpu", maxLength: 512, batchSize: 1,
+        pooling: params.pooling ?? "mean", paddingSide: "auto", positionIds: "arange"
+      }),
+  environment: (params, session) =>
     Effect.gen(function*() {
       const evaluator = yield* Evaluator
-      return { ...spaceFact(yield* getSpace(params.space)), ...evaluator.facts }
+      return { ...spaceFact(yield* getSpace(params.space)), ...evaluator.facts, ...session?.facts }
     }),
-  run: (_inputs, params, context) =>
+  run: (_inputs, params, context, session) =>
     Effect.gen(function*() {
       const space = yield* getSpace(params.space)
       const evaluator = yield* Evaluator
       const rowsOf = new Map<string, Float32Array>()
-      const featurize = (arch: string): Float32Array => {
-        let row = rowsOf.get(arch)
-        if (row === undefined) {
-          const parsed = space.parse(arch)
-          if (Result.isFailure(parsed)) throw new InvalidStepInput({ step: "search-open", problem: parsed.failure.message })
-          row = embedCorpus([space.transpile(parsed.success, space.defaultTranspileOptions)], HASHED)
-          rowsOf.set(arch, row)
-        }
-        return row
+      const width = session?.hidden ?? HASHED.dims
+      const codeOf = (arch: string) => {
+        const parsed = space.parse(arch)
+        if (Result.isFailure(parsed)) throw new InvalidStepInput({ step: "search-open", problem: parsed.failure.message })
+        return space.transpile(parsed.success, space.defaultTranspileOptions)
       }
+      // Rows for the architectures not seen yet: hashed n-grams, or the model with one text per batch.
+      const featurizeNew = (archs: ReadonlyArray<string>) =>
+        Effect.gen(function*() {
+          const fresh = [...new Set(archs.filter((a) => !rowsOf.has(a)))]
+          if (fresh.length === 0) return
+          const texts = yield* Effect.try({ try: () => fresh.map(codeOf), catch: (e) => e as InvalidStepInput })
+          const x = session === undefined
+            ? embedCorpus(texts, HASHED) // row-wise: sublinear TF and L2 norm use no corpus statistics
+            : yield* session.embed(texts, texts.map((_, i) => [i]), () => {})
+          fresh.forEach((a, i) => rowsOf.set(a, x.slice(i * width, (i + 1) * width)))
+        })
       // Each evaluation is its own cache entry (keyed by the evaluator's facts and the architecture), so an
       // interrupted search loses no finished evaluation and no architecture is evaluated twice.
       const statusOf = new Map<string, string>()
@@ -78,17 +102,14 @@ const implementation = Step.implement(OpenSearch, {
           return row.value ?? params.failureValue
         }))
       const oracle: Oracle = {
-        width: HASHED.dims,
+        width,
         values: (archs) => Effect.forEach(archs, evaluate),
         trajectory: { table: OpenTrajectory, columns: (arch) => ({ status: statusOf.get(arch)! }) },
         rows: (archs) =>
-          Effect.try({
-            try: () => {
-              const out = new Float32Array(archs.length * HASHED.dims)
-              archs.forEach((arch, i) => out.set(featurize(arch), i * HASHED.dims))
-              return out
-            },
-            catch: (e) => (e instanceof InvalidStepInput ? e : new InvalidStepInput({ step: "search-open", problem: String(e) }))
+          Effect.map(featurizeNew(archs), () => {
+            const out = new Float32Array(archs.length * width)
+            archs.forEach((arch, i) => out.set(rowsOf.get(arch)!, i * width))
+            return out
           })
       }
       return yield* runTrials(params, context, oracle)

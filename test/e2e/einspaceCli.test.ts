@@ -117,6 +117,6 @@ describe("cole on einspace", () => {
       else expect([row.status, row.value]).toEqual(["ok", 50 + text.split("nn.Linear").length - 1])
     }
     const refused = await cole(["search", "--space", "einspace", "--evaluate", script, "--representation", "path-naslib"])
-    expect(refused.stderr.trim()).toBe("cole: representation path-naslib: a search with --evaluate featurizes code text on demand; only hashed-ngram is available")
+    expect(refused.stderr.trim()).toBe("cole: representation path-naslib: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR")
   }, 120_000)
 })

@@ -14,7 +14,9 @@ import { openSearch, type OpenParams } from "../../src/search/OpenSearch.ts"
 import { einspace } from "../../src/spaces/einspace/Einspace.ts"
 import { OpenSearch } from "../../src/steps/Services.ts"
 import { syntheticScore, SyntheticEvaluator } from "../fixtures/syntheticEinspace.ts"
+import * as OnnxSession from "../../src/steps/embed/OnnxSession.ts"
 import { tempDir } from "../helpers.ts"
+import { tinyFolder } from "../steps/embed/fixtures.ts"
 
 const pipeline = (options: Partial<OpenParams>) =>
   Pipeline.make("einspace-search", Effect.gen(function*() {
@@ -59,4 +61,19 @@ describe("open search on einspace", () => {
       assert.deepStrictEqual(re.slice(0, 30).map((r) => r.arch), random.slice(0, 30).map((r) => r.arch))
       assert.notDeepEqual(re.slice(30).map((r) => r.arch), random.slice(30).map((r) => r.arch))
     }), 120_000)
+
+  it.live("with an ONNX model's embeddings, each text embedded alone: the same trajectory from a fresh store", () =>
+    Effect.gen(function*() {
+      const model = tinyFolder()
+      const options = { trials: 1, budget: 30, epochs: 5, representation: "onnx", model } as const
+      const { value: a } = yield* Pipeline.run(pipeline(options)).pipe(Effect.provide(platform(tempDir())))
+      assert.strictEqual(a.length, 30)
+      assert.deepStrictEqual(a.map((r) => r.fit), [...Array(20).fill(null), ...Array(10).fill(1)])
+      const { value: b } = yield* Pipeline.run(pipeline(options)).pipe(Effect.provide(platform(tempDir())))
+      assert.deepStrictEqual(b, a)
+      assert.strictEqual(OnnxSession.liveSessions(), 0)
+      // A different featurizer is a different search: its batches are not the hashed-ngram ones.
+      const { value: hashed } = yield* Pipeline.run(pipeline({ ...options, representation: "hashed-ngram", model: undefined })).pipe(Effect.provide(platform(tempDir())))
+      assert.deepStrictEqual(hashed.slice(0, 20).map((r) => r.arch), a.slice(0, 20).map((r) => r.arch)) // same initial design
+    }), 180_000)
 })
