@@ -15,7 +15,7 @@ import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
-import { oneLine, store } from "./common.ts"
+import { oneLine, parseBudgets, store } from "./common.ts"
 import { type Configuration, cvPipeline, markdown, parseCompare, summary, writeCvReport } from "./cvCommand.ts"
 
 /** Keys an axis can vary, as `cole cv --compare` spells them. */
@@ -91,13 +91,7 @@ export const ablateCommand = Command.make(
       const axes = new Map<string, ReadonlyArray<string>>(Object.entries(ablation.axes))
       for (const [key, values] of overrides) axes.set(key, values)
       const configs = yield* Effect.try({ try: () => configurations(ablation.base, [...axes]), catch: (e) => e as Error })
-      const budgets = Option.match(o.budgets, {
-        onNone: () => [...ablation.budgets],
-        onSome: (text) => text.split(",").map((b) => {
-          if (!/^\s*\d+\s*$/.test(b) || Number(b) < 1) throw new Error(`--budgets ${text}: ${JSON.stringify(b)} is not a positive integer`)
-          return Number(b)
-        })
-      })
+      const budgets = yield* Effect.try({ try: () => Option.match(o.budgets, { onNone: () => [...ablation.budgets], onSome: parseBudgets }), catch: (e) => e as Error })
       const objective = Option.getOrElse(o.objective, () => ablation.objective)
       const repeats = Option.getOrElse(o.repeats, () => ablation.repeats)
       if (repeats < 1) return yield* Effect.fail(new Error(`--repeats ${repeats}: expected a positive integer`))

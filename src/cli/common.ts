@@ -22,3 +22,10 @@ export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
   Flag.withDefault(process.env.COLE_STORE ?? "artifacts")
 )
+
+/** `--budgets 14,55,220`: positive integers, or an error naming the bad entry. */
+export const parseBudgets = (text: string): Array<number> =>
+  text.split(",").map((b) => {
+    if (!/^\s*\d+\s*$/.test(b) || Number(b) < 1) throw new Error(`--budgets ${text}: ${JSON.stringify(b)} is not a positive integer`)
+    return Number(b)
+  })

@@ -23,7 +23,7 @@ import * as LinePlot from "../report/LinePlot.ts"
 import * as Markdown from "../report/Markdown.ts"
 import * as Png from "../report/Png.ts"
 import * as Report from "../steps/surrogate/Report.ts"
-import { oneLine, store } from "./common.ts"
+import { oneLine, parseBudgets, store } from "./common.ts"
 import { featuresOf, textLabel, type TextOptions } from "./representations.ts"
 
 /** What one configuration varies; the objective, repeats and budgets are shared by all. */
@@ -159,14 +159,7 @@ export const cv = Command.make(
     oneLine(Effect.gen(function*() {
       if (o.repeats < 1) return yield* Effect.fail(new Error(`--repeats ${o.repeats}: expected a positive integer`))
       if (o.epochs < 1) return yield* Effect.fail(new Error(`--epochs ${o.epochs}: expected a positive integer`))
-      const budgets = Option.match(o.budgets, {
-        onNone: () => [],
-        onSome: (text) =>
-          text.split(",").map((b) => {
-            if (!/^\s*\d+\s*$/.test(b) || Number(b) < 1) throw new Error(`--budgets ${text}: ${JSON.stringify(b)} is not a positive integer`)
-            return Number(b)
-          })
-      })
+      const budgets = yield* Effect.try({ try: () => Option.match(o.budgets, { onNone: () => [], onSome: parseBudgets }), catch: (e) => e as Error })
       const base: Configuration = { representation: o.representation, reducer: o.reducer, loss: o.loss, epochs: o.epochs }
       const configurations = [base, ...o.compare.map((text) => parseCompare(base, text))]
       configurations.forEach((c) => components(c.reducer))

@@ -15,15 +15,9 @@ import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { defaults } from "../search/SearchStep.ts"
-import { oneLine, store } from "./common.ts"
+import { oneLine, parseBudgets, store } from "./common.ts"
 import * as Cv from "./cvCommand.ts"
 import * as Search from "./searchCommand.ts"
-
-const positiveList = (flag: string, text: string) =>
-  text.split(",").map((b) => {
-    if (!/^\s*\d+\s*$/.test(b) || Number(b) < 1) throw new Error(`${flag} ${text}: ${JSON.stringify(b)} is not a positive integer`)
-    return Number(b)
-  })
 
 export const quickstartCommand = Command.make(
   "quickstart",
@@ -46,7 +40,7 @@ export const quickstartCommand = Command.make(
       const objective = Option.getOrElse(o.objective, () => process.env.COLE_OBJECTIVE ?? "cifar10_test")
       const model = Option.orElse(o.model, () => Option.fromNullishOr(process.env.COLE_MODEL || undefined))
       const codeText = Option.match(model, { onNone: () => "hashed-ngram", onSome: (dir) => `onnx:${path.resolve(dir)}` })
-      const budgets = yield* Effect.try({ try: () => positiveList("--budgets", o.budgets), catch: (e) => e as Error })
+      const budgets = yield* Effect.try({ try: () => parseBudgets(o.budgets), catch: (e) => e as Error })
       for (const [flag, v] of [["--repeats", o.repeats], ["--epochs", o.epochs], ["--trials", o.trials], ["--budget", o.budget]] as const) {
         if (!Number.isInteger(v) || v < 1) return yield* Effect.fail(new Error(`${flag} ${v}: expected a positive integer`))
       }
