@@ -57,7 +57,7 @@ const reference = (preset: string, fits: number) => {
 
 // Shared machines drift by tens of percent within a minute: the two sides alternate, round by round,
 // and the ratio reported is the median of the rounds' ratios.
-const ROUNDS = 3
+const ROUNDS = 5
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`BANANAS trial, path-naslib, one core, node ${process.version}, median of ${ROUNDS} alternating rounds`)
 console.log("| preset | fits | cole | PyTorch fits alone (1 thread) | ratio |")

@@ -45,7 +45,23 @@ function gemm<T>(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize,
 }
 
 function transpose<T>(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) {
+  let r = 0
+  // Single precision: 4 × 4 blocks through registers (the trainer transposes every weight matrix per step).
+  if (sizeof<T>() == 4) for (; r + 4 <= rows; r += 4) {
+    let c = 0
+    for (; c + 4 <= cols; c += 4) {
+      const s0 = at<T>(src, r * cols + c), d0 = at<T>(dst, c * rows + r)
+      const x0 = v128.load(s0), x1 = v128.load(s0 + cols * 4), x2 = v128.load(s0 + cols * 8), x3 = v128.load(s0 + cols * 12)
+      const t0 = v128.shuffle<i32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<i32>(x0, x1, 2, 6, 3, 7)
+      const t2 = v128.shuffle<i32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<i32>(x2, x3, 2, 6, 3, 7)
+      v128.store(d0, v128.shuffle<i32>(t0, t2, 0, 1, 4, 5))
+      v128.store(d0 + rows * 4, v128.shuffle<i32>(t0, t2, 2, 3, 6, 7))
+      v128.store(d0 + rows * 8, v128.shuffle<i32>(t1, t3, 0, 1, 4, 5))
+      v128.store(d0 + rows * 12, v128.shuffle<i32>(t1, t3, 2, 3, 6, 7))
+    }
+    for (; c < cols; c++) for (let i = r; i < r + 4; i++) store<T>(at<T>(dst, c * rows + i), load<T>(at<T>(src, i * cols + c)))
+  }
+  for (; r < rows; r++) {
     for (let c = 0; c < cols; c++) store<T>(at<T>(dst, c * rows + r), load<T>(at<T>(src, r * cols + c)))
   }
 }
@@ -161,13 +177,52 @@ function rows1<T>(i: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize
   }
 }
 
+// The first layer's two products when its input is sparse (a path encoding has 4 ones in 155): the
+// batch's rows come as pairs (column, value), columns increasing, row i's at [starts[i], starts[i + 1]).
+// Each entry still sums its terms in increasing column order and only zero terms are left out, so the
+// results are those of the dense products, bit for bit (a zero term could only change the sign of a
+// zero sum, or make 0 · ∞ a NaN).
+
+/** zᵀ (rows × m, feature-major) += W (rows × ldw, row-major) · xᵀ. */
+export function sparseForward32(z: usize, w: usize, rows: i32, ldw: i32, m: i32, starts: usize, pairs: usize): void {
+  for (let i = 0; i < m; i++) {
+    const end = load<i32>(starts + <usize>(i + 1) * 4)
+    for (let q = load<i32>(starts + <usize>i * 4); q < end; q++) {
+      const pair = pairs + <usize>q * 8
+      const v = load<f32>(pair, 4)
+      let wp = at<f32>(w, load<i32>(pair)), zp = at<f32>(z, i)
+      const wStep = at<f32>(0, ldw), zStep = at<f32>(0, m)
+      for (let o = 0; o < rows; o++, wp += wStep, zp += zStep) store<f32>(zp, load<f32>(zp) + load<f32>(wp) * v)
+    }
+  }
+}
+
+/** ∂W (rows × cols, row-major) = Δᵀ · x, with Δ batch-major (m × rows). */
+export function sparseWeightGradient32(g: usize, rows: i32, cols: i32, delta: usize, m: i32, starts: usize, pairs: usize): void {
+  memory.fill(g, 0, at<f32>(0, rows * cols))
+  for (let i = 0; i < m; i++) {
+    const end = load<i32>(starts + <usize>(i + 1) * 4)
+    for (let q = load<i32>(starts + <usize>i * 4); q < end; q++) {
+      const pair = pairs + <usize>q * 8
+      const v = load<f32>(pair, 4)
+      let gp = at<f32>(g, load<i32>(pair)), dp = at<f32>(delta, i * rows)
+      const gStep = at<f32>(0, cols)
+      for (let o = 0; o < rows; o++, gp += gStep, dp += 4) store<f32>(gp, load<f32>(gp) + load<f32>(dp) * v)
+    }
+  }
+}
+
 /**
- * One Adam step with bias correction over `count` parameters: m ← β1·m + (1−β1)·g,
- * v ← β2·v + (1−β2)·g², p ← p − lr·(m / c1) / (√(v / c2) + eps), where c1 = 1 − β1ᵗ and c2 = 1 − β2ᵗ.
+ * One Adam step with bias correction over `count` parameters, in Kingma and Ba's efficient form
+ * (Algorithm 1's closing note): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
+ * p ← p − stepSize·m / (√v + epsHat), with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and epsHat = eps·√(1−β2ᵗ)
+ * computed by the caller. In exact arithmetic this is PyTorch's p − lr·(m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + eps);
+ * it takes one division and one square root per parameter instead of two and one, and those two
+ * instructions set the speed of the whole pass.
  */
-export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f32, beta1: f32, beta2: f32, c1: f32, c2: f32, eps: f32): void {
+export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, beta1: f32, beta2: f32, stepSize: f32, epsHat: f32): void {
   const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1), vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2)
-  const vc1 = f32x4.splat(c1), vc2 = f32x4.splat(c2), vlr = f32x4.splat(lr), veps = f32x4.splat(eps)
+  const vStep = f32x4.splat(stepSize), vEps = f32x4.splat(epsHat)
   let i = 0
   for (; i + 4 <= count; i += 4) {
     const o = at<f32>(0, i)
@@ -176,7 +231,7 @@ export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f
     const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)))
     v128.store(m + o, mv)
     v128.store(v + o, vv)
-    const step = f32x4.div(f32x4.mul(vlr, f32x4.div(mv, vc1)), f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps))
+    const step = f32x4.div(f32x4.mul(vStep, mv), f32x4.add(f32x4.sqrt(vv), vEps))
     v128.store(p + o, f32x4.sub(v128.load(p + o), step))
   }
   for (; i < count; i++) {
@@ -186,7 +241,7 @@ export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, lr: f
     const vs = beta2 * load<f32>(v + o) + (1 - beta2) * gs * gs
     store<f32>(m + o, ms)
     store<f32>(v + o, vs)
-    store<f32>(p + o, load<f32>(p + o) - (lr * (ms / c1)) / (Mathf.sqrt(vs / c2) + eps))
+    store<f32>(p + o, load<f32>(p + o) - (stepSize * ms) / (Mathf.sqrt(vs) + epsHat))
   }
 }
 
@@ -204,19 +259,44 @@ export function fillRows32(z: usize, bias: usize, rows: i32, m: i32): void {
   }
 }
 
-/** ReLU / LeakyReLU in place without dropout (every mask entry 1). */
-export function activate32(z: usize, mask: usize, count: i32, slope: f64): void {
-  for (let i = 0; i < count; i++) {
+/** f32(x · scale) for four lanes, the product taken in double precision and rounded once. */
+// @ts-ignore: decorator
+@inline function scale4(x: v128, scale: v128): v128 {
+  const low = f64x2.mul(f64x2.promote_low_f32x4(x), scale)
+  const high = f64x2.mul(f64x2.promote_low_f32x4(v128.shuffle<i32>(x, x, 2, 3, 2, 3)), scale)
+  return v128.shuffle<i32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5)
+}
+
+/** ReLU / LeakyReLU in place: z < 0 becomes f32(z · slope). */
+export function activate32(z: usize, count: i32, slope: f64): void {
+  const vs = f64x2.splat(slope), zero = f32x4.splat(0)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const p = at<f32>(z, i)
+    const v = v128.load(p)
+    v128.store(p, v128.bitselect(scale4(v, vs), v, f32x4.lt(v, zero)))
+  }
+  for (; i < count; i++) {
     const p = at<f32>(z, i)
     const v = load<f32>(p)
     if (v < 0) store<f32>(p, <f32>(<f64>v * slope))
-    store<f32>(at<f32>(mask, i), 1)
   }
 }
 
 /** g[o] = Σ_i delta[i·cols + o], summed in double precision: the bias gradient of a batch-major delta. */
 export function columnSums32(delta: usize, m: i32, cols: i32, g: usize): void {
-  for (let o = 0; o < cols; o++) {
+  let o = 0
+  // Four columns at a time, as two pairs of double-precision lanes (each column's sum in row order).
+  for (; o + 4 <= cols; o += 4) {
+    let low = f64x2.splat(0), high = f64x2.splat(0)
+    for (let i = 0; i < m; i++) {
+      const v = v128.load(at<f32>(delta, i * cols + o))
+      low = f64x2.add(low, f64x2.promote_low_f32x4(v))
+      high = f64x2.add(high, f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 2, 3)))
+    }
+    v128.store(at<f32>(g, o), v128.shuffle<i32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5))
+  }
+  for (; o < cols; o++) {
     let sum: f64 = 0
     for (let i = 0; i < m; i++) sum += <f64>load<f32>(at<f32>(delta, i * cols + o))
     store<f32>(at<f32>(g, o), <f32>sum)
@@ -224,16 +304,39 @@ export function columnSums32(delta: usize, m: i32, cols: i32, g: usize): void {
 }
 
 /**
- * The delta below a layer through dropout and the activation's derivative: below (m × n, batch-major)
- * times mask · (activation > 0 ? 1 : slope), with mask and activation feature-major (n × m).
+ * The delta below a layer through dropout and the activation's derivative, elementwise over `count`
+ * entries (all three blocks batch-major): f32(below · kept · (activation > 0 ? 1 : slope)) in double
+ * precision, and 0 where dropout dropped the unit (kept = mask entry, 0 or 1 / keep; 1 when not
+ * masked). The kept activation has the sign of z, so it tells the derivative (at z = 0: the slope, as
+ * PyTorch does).
  */
-export function backActivate32(below: usize, activation: usize, mask: usize, m: i32, n: i32, slope: f64): void {
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      const p = at<f32>(below, i * n + j)
-      const kept = <f64>load<f32>(at<f32>(mask, j * m + i))
-      const derivative: f64 = load<f32>(at<f32>(activation, j * m + i)) > 0 ? 1 : slope
-      store<f32>(p, kept == 0 ? 0 : <f32>(<f64>load<f32>(p) * kept * derivative))
+export function backActivate32(below: usize, activation: usize, mask: usize, count: i32, slope: f64, masked: bool): void {
+  const vs = f64x2.splat(slope), one = f64x2.splat(1), zero = f32x4.splat(0), zero64 = f64x2.splat(0)
+  let i = 0
+  for (; i + 4 <= count; i += 4) {
+    const p = at<f32>(below, i)
+    const v = v128.load(p), positive = f32x4.gt(v128.load(at<f32>(activation, i)), zero)
+    if (!masked) {
+      v128.store(p, v128.bitselect(v, scale4(v, vs), positive))
+      continue
     }
+    const kept = v128.load(at<f32>(mask, i))
+    const low = f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(kept)), v128.bitselect(one, vs, widenLow(positive)))
+    const vh = v128.shuffle<i32>(v, v, 2, 3, 2, 3), kh = v128.shuffle<i32>(kept, kept, 2, 3, 2, 3)
+    const high = f64x2.mul(f64x2.mul(f64x2.promote_low_f32x4(vh), f64x2.promote_low_f32x4(kh)), v128.bitselect(one, vs, widenLow(v128.shuffle<i32>(positive, positive, 2, 3, 2, 3))))
+    const product = v128.shuffle<i32>(f32x4.demote_f64x2_zero(low), f32x4.demote_f64x2_zero(high), 0, 1, 4, 5)
+    v128.store(p, v128.bitselect(zero, product, f32x4.eq(kept, zero)))
   }
+  for (; i < count; i++) {
+    const p = at<f32>(below, i)
+    const kept: f64 = masked ? <f64>load<f32>(at<f32>(mask, i)) : 1
+    const derivative: f64 = load<f32>(at<f32>(activation, i)) > 0 ? 1 : slope
+    store<f32>(p, kept == 0 ? 0 : <f32>(<f64>load<f32>(p) * kept * derivative))
+  }
+}
+
+/** The two low 32-bit lane masks of x as two 64-bit lane masks. */
+// @ts-ignore: decorator
+@inline function widenLow(x: v128): v128 {
+  return v128.shuffle<i32>(x, x, 0, 0, 1, 1)
 }

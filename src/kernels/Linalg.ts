@@ -15,11 +15,13 @@ interface Exports {
   readonly gemm64: Gemm
   readonly transpose32: Transpose
   readonly transpose64: Transpose
-  readonly adam32: (p: number, g: number, m: number, v: number, count: number, lr: number, beta1: number, beta2: number, c1: number, c2: number, eps: number) => void
+  readonly adam32: (p: number, g: number, m: number, v: number, count: number, beta1: number, beta2: number, stepSize: number, epsHat: number) => void
   readonly fillRows32: (z: number, bias: number, rows: number, m: number) => void
-  readonly activate32: (z: number, mask: number, count: number, slope: number) => void
+  readonly activate32: (z: number, count: number, slope: number) => void
   readonly columnSums32: (delta: number, m: number, cols: number, g: number) => void
-  readonly backActivate32: (below: number, activation: number, mask: number, m: number, n: number, slope: number) => void
+  readonly sparseForward32: (z: number, w: number, rows: number, ldw: number, m: number, starts: number, pairs: number) => void
+  readonly sparseWeightGradient32: (g: number, rows: number, cols: number, delta: number, m: number, starts: number, pairs: number) => void
+  readonly backActivate32: (below: number, activation: number, mask: number, count: number, slope: number, masked: number) => void
 }
 
 /** The MLP's passes besides the products (single-precision storage; see kernels/linalg.ts). */
@@ -29,6 +31,9 @@ export interface Layers {
   readonly activate: Exports["activate32"]
   readonly columnSums: Exports["columnSums32"]
   readonly backActivate: Exports["backActivate32"]
+  /** The first layer's products from a sparse batch's (column, value) pairs (see kernels/linalg.ts). */
+  readonly sparseForward: Exports["sparseForward32"]
+  readonly sparseWeightGradient: Exports["sparseWeightGradient32"]
 }
 
 /** A typed array living in a kernel instance's memory, with its byte offset for the kernels. */
@@ -75,6 +80,8 @@ export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & La
     activate: exports.activate32,
     columnSums: exports.columnSums32,
     backActivate: exports.backActivate32,
+    sparseForward: exports.sparseForward32,
+    sparseWeightGradient: exports.sparseWeightGradient32,
     take
   }
 }

@@ -41,7 +41,8 @@ type SessionError = Effect.Error<ReturnType<typeof OnnxSession.open>>
 
 const implementation = Step.implement(OpenSearch, {
   implementation: "on-demand",
-  version: 1,
+  // 2: Adam in its efficient form (new rounding of every trained surrogate).
+  version: 2,
   params: OpenParams,
   sources: [import.meta.url, new URL("../steps/HashedNgram.ts", import.meta.url).href, new URL("../steps/embed/OnnxSession.ts", import.meta.url).href, ...sources],
   resource: (params): Effect.Effect<OnnxSession.Session | undefined, SessionError | InvalidStepInput, Effect.Services<ReturnType<typeof OnnxSession.open>>> =>

@@ -177,7 +177,8 @@ const tableOracle = (
 
 const implementation = Step.implement(Search, {
   implementation: "nb201-table-search",
-  version: 1,
+  // 2: Adam in its efficient form (new rounding of every trained surrogate).
+  version: 2,
   params: Params,
   sources,
   run: ({ features, objective }, params, context) => runTrials(params, context, tableOracle(features, objective))

@@ -38,12 +38,70 @@ describe("SIMD kernels", () => {
   })
 
   it.each(["single", "double"] as const)("transpose in %s precision moves every element", (precision) => {
-    const kernels: Linalg.Kernels<Float32Array | Float64Array> = Linalg[precision]([15, 15])
+    const kernels: Linalg.Kernels<Float32Array | Float64Array> = Linalg[precision]([15, 15, 9 * 13, 9 * 13])
     const src = kernels.take(15)
     const dst = kernels.take(15)
     src.data.set(Array.from({ length: 15 }, (_, i) => i))
     kernels.transpose(src.ptr, 3, 5, dst.ptr)
     expect(Array.from(dst.data)).toEqual([0, 5, 10, 1, 6, 11, 2, 7, 12, 3, 8, 13, 4, 9, 14])
+    // 9 × 13: 4 × 4 blocks (single precision) with row and column tails.
+    const big = kernels.take(9 * 13)
+    const bigT = kernels.take(9 * 13)
+    big.data.set(Array.from({ length: 9 * 13 }, (_, i) => i))
+    kernels.transpose(big.ptr, 9, 13, bigT.ptr)
+    expect(Array.from(bigT.data)).toEqual(Array.from({ length: 9 * 13 }, (_, at) => (at % 9) * 13 + Math.floor(at / 9)))
+  })
+
+  // The elementwise passes against their definitions, written out in double precision with one rounding
+  // to single, as the kernels document; 4-lane blocks and a tail (count 23).
+  describe("the MLP's elementwise passes", () => {
+    const count = 23
+    const values = (seed: string) => {
+      const rng = Rng.make(4, seed)
+      // Zeros included: the derivative at z = 0 is the slope, and a dropped unit gives +0.
+      return Array.from({ length: count }, (_, i) => (i % 5 === 0 ? 0 : Math.fround(rng.normal())))
+    }
+    it.each([0, 0.01])("activate with slope %s: z < 0 becomes f32(z · slope)", (slope) => {
+      const k = Linalg.single([count])
+      const z = k.take(count)
+      const input = values("z")
+      z.data.set(input)
+      k.activate(z.ptr, count, slope)
+      expect(Array.from(z.data)).toEqual(input.map((v) => (v < 0 ? Math.fround(v * slope) : v)))
+    })
+    it.each([[0, false], [0.01, false], [0, true], [0.01, true]] as const)("backActivate with slope %s, masked %s", (slope, masked) => {
+      const k = Linalg.single([count, count, count])
+      const below = k.take(count)
+      const activation = k.take(count)
+      const mask = k.take(count)
+      const b = values("below"), a = values("activation")
+      const keep = Math.fround(1 / 0.7)
+      const kept = Array.from({ length: count }, (_, i) => (i % 3 === 0 ? 0 : keep))
+      below.data.set(b)
+      activation.data.set(a)
+      mask.data.set(kept)
+      k.backActivate(below.ptr, activation.ptr, mask.ptr, count, slope, masked ? 1 : 0)
+      const expected = b.map((v, i) => {
+        const factor = masked ? kept[i]! : 1
+        return factor === 0 ? 0 : Math.fround(v * factor * (a[i]! > 0 ? 1 : slope))
+      })
+      expect(Array.from(below.data)).toEqual(expected)
+    })
+    it("columnSums: each column summed in double precision, rounded once", () => {
+      const m = 7, cols = 11
+      const k = Linalg.single([m * cols, cols])
+      const delta = k.take(m * cols)
+      const g = k.take(cols)
+      const rng = Rng.make(5, "sums")
+      delta.data.set(Array.from({ length: m * cols }, () => rng.normal() * 1e3))
+      k.columnSums(delta.ptr, m, cols, g.ptr)
+      const expected = Array.from({ length: cols }, (_, o) => {
+        let sum = 0
+        for (let i = 0; i < m; i++) sum += delta.data[i * cols + o]!
+        return Math.fround(sum)
+      })
+      expect(Array.from(g.data)).toEqual(expected)
+    })
   })
 
   it("a buffer past the instance's memory is refused", () => {

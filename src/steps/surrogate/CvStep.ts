@@ -31,7 +31,8 @@ const Params = Schema.Struct({
 
 export const crossValidate = Step.implement(CrossValidate, {
   implementation: "cole-head",
-  version: 2,
+  // 3: Adam in its efficient form (new rounding of every trained head).
+  version: 3,
   params: Params,
   sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
   run: ({ features, objective }, params, context) =>

@@ -78,6 +78,62 @@ describe("MLP head", () => {
     }
   })
 
+  // Dropout: the network draws its masks in the reference's order (row by row, unit by unit), so the
+  // same stream gives the same masks; LeakyReLU so the slope path of backward is taken too.
+  it("with dropout in training mode, scores and gradient match the reference's for the same stream", () => {
+    const c: Mlp.Config = { ...base, activation: "leaky-relu", dropout: 0.3, inputs: 7, hiddenLayers: 2, width: 9 }
+    const m = 13
+    const { p, x, y, index } = problem(c, m)
+    const w = Reference.workspace(c, m)
+    Reference.forward(c, p, w, x, index, m, true, Rng.make(3, "dropout"))
+    Mlp.loss(c, p, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))
+    const expected = new Float64Array(p.length)
+    Reference.backward(c, p, w, m, expected)
+    const net = Network.make(c, m, p)
+    net.forward(x, index, m, true, Rng.make(3, "dropout"))
+    net.dScores.set(w.dScores)
+    net.backward(m)
+    const scale = Math.max(...expected.map(Math.abs))
+    for (let i = 0; i < m; i++) expect(Math.abs(net.scores[i]! - w.scores[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w.scores[i]!)))
+    for (let i = 0; i < p.length; i++) expect(Math.abs(net.grad[i]! - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale)
+    expect(expected.filter((v) => v === 0).length).toBeLessThan(p.length / 2)
+  })
+
+  // Sparse inputs (a quarter or less nonzero, like path encodings) take the first layer's products from
+  // their nonzero entries; the result must be the dense products' bit for bit. The same batch is run
+  // once from a sparse x and once from that x with dense rows appended (unused by the batch, but they
+  // make x dense, so the dense products run).
+  it("sparse inputs: the first layer's sparse products give the dense products' scores and gradient exactly", () => {
+    const c: Mlp.Config = { ...base, activation: "relu", inputs: 155, hiddenLayers: 2, width: 20 }
+    const m = 30
+    const rng = Rng.make(5, "sparse")
+    const p = Mlp.initialise(c, rng)
+    // Four ones per row, as a path encoding, and an odd value now and then.
+    const sparse = new Float64Array(m * c.inputs)
+    for (let i = 0; i < m; i++) for (let t = 0; t < 4; t++) sparse[i * c.inputs + rng.int(c.inputs)] = t === 3 ? rng.normal() : 1
+    const dense = Float64Array.from([...sparse, ...Array.from({ length: 3 * m * c.inputs }, () => rng.normal())])
+    const index = Int32Array.from({ length: m }, (_, i) => m - 1 - i)
+    const run = (x: Float64Array) => {
+      const net = Network.make(c, m, p)
+      net.forward(x, index, m, false)
+      net.dScores.set(Array.from({ length: m }, (_, i) => Math.sin(i)))
+      net.backward(m)
+      return { scores: Array.from(net.scores), grad: Array.from(net.grad) }
+    }
+    const fromSparse = run(sparse)
+    const fromDense = run(dense)
+    expect(fromSparse.scores).toEqual(fromDense.scores)
+    expect(fromSparse.grad).toEqual(fromDense.grad)
+    // And both are the reference's, to single precision.
+    const w = Reference.workspace(c, m)
+    Reference.forward(c, p, w, sparse, index, m, false)
+    w.dScores.set(Array.from({ length: m }, (_, i) => Math.sin(i)))
+    const expected = new Float64Array(p.length)
+    Reference.backward(c, p, w, m, expected)
+    const scale = Math.max(...expected.map(Math.abs))
+    fromSparse.grad.forEach((v, i) => expect(Math.abs(v - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale))
+  })
+
   it("Adam: one step from zero moments moves every parameter by lr · sign(g) (bias-corrected)", () => {
     const c: Mlp.Config = { ...base, inputs: 3, hiddenLayers: 1, width: 5 }
     const net = Network.make(c, 1, new Float64Array(Mlp.layout(c).count))
@@ -85,6 +141,31 @@ describe("MLP head", () => {
     net.adam(1)
     // m̂ = g, v̂ = g², so the step is lr · g / (|g| + eps).
     net.params.forEach((v, i) => expect(v).toBeCloseTo(-c.lr * ((i % 3) - 1) / (Math.abs((i % 3) - 1) + c.eps), 7))
+  })
+
+  // The kernel's efficient form (step size and ε folded into the bias corrections) against PyTorch's
+  // update, p ← p − lr·(m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + eps), in double precision, over many steps with
+  // gradients of every scale, tiny ones included (where ε matters).
+  it("Adam: 200 steps follow PyTorch's update to single precision", () => {
+    const c: Mlp.Config = { ...base, inputs: 3, hiddenLayers: 1, width: 5, lr: 1e-2, beta1: 0.9, beta2: 0.99, eps: 1e-8 }
+    const count = Mlp.layout(c).count
+    const start = Array.from({ length: count }, (_, i) => Math.fround(Math.cos(i)))
+    const net = Network.make(c, 1, start)
+    const p = Float64Array.from(start), m = new Float64Array(count), v = new Float64Array(count)
+    const rng = Rng.make(2, "adam")
+    for (let t = 1; t <= 200; t++) {
+      const g = Array.from({ length: count }, (_, i) => Math.fround(rng.normal() * 10 ** (-(i % 10))))
+      net.grad.set(g)
+      net.adam(t)
+      for (let i = 0; i < count; i++) {
+        m[i] = c.beta1 * m[i]! + (1 - c.beta1) * g[i]!
+        v[i] = c.beta2 * v[i]! + (1 - c.beta2) * g[i]! ** 2
+        p[i]! -= (c.lr * (m[i]! / (1 - c.beta1 ** t))) / (Math.sqrt(v[i]!) / Math.sqrt(1 - c.beta2 ** t) + c.eps)
+      }
+    }
+    net.params.forEach((value, i) => expect(Math.abs(value - p[i]!)).toBeLessThan(1e-5))
+    // They moved: a random walk of 200 steps of about lr each.
+    expect(Math.max(...net.params.map((value, i) => Math.abs(value - start[i]!)))).toBeGreaterThan(0.1)
   })
 
   it("hinge loss: the spec's vectors", () => {
