@@ -17,7 +17,7 @@ const shapes = [
 const n = 260
 // Shared machines drift by tens of percent within a minute: the two sides alternate, round by round,
 // and the ratio reported is the median of the rounds' ratios.
-const ROUNDS = 5
+const ROUNDS = 11
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`MLP optimizer steps/s, n = ${n}, batch 32, node ${process.version}, median of ${ROUNDS} alternating rounds`)
 console.log("| shape | cole | PyTorch (1 thread) | ratio |")

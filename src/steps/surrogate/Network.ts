@@ -159,6 +159,7 @@ const nonzeros = (x: ArrayLike<number>, inputs: number): Nonzeros => {
   const n = Math.floor(x.length / inputs)
   let count = 0
   for (let t = 0; t < n * inputs; t++) if (x[t] !== 0) count++
+  if (count > 0.25 * n * inputs) return { x, sparse: false, starts: new Int32Array(0), columns: new Int32Array(0), values: new Float32Array(0) }
   const starts = new Int32Array(n + 1)
   const columns = new Int32Array(count)
   const values = new Float32Array(count)
@@ -173,5 +174,5 @@ const nonzeros = (x: ArrayLike<number>, inputs: number): Nonzeros => {
     }
   }
   starts[n] = q
-  return { x, sparse: count <= 0.25 * n * inputs, starts, columns, values }
+  return { x, sparse: true, starts, columns, values }
 }
