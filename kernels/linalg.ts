@@ -46,7 +46,7 @@ function gemm<T>(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize,
 
 function transpose<T>(src: usize, rows: i32, cols: i32, dst: usize): void {
   let r = 0
-  // Single precision: 4 × 4 blocks through registers (the trainer transposes every weight matrix per step).
+  // Single precision: 4 × 4 blocks through registers (the trainer transposes activations at every step).
   if (sizeof<T>() == 4) for (; r + 4 <= rows; r += 4) {
     let c = 0
     for (; c + 4 <= cols; c += 4) {
@@ -216,9 +216,8 @@ export function sparseWeightGradient32(g: usize, rows: i32, cols: i32, delta: us
  * One Adam step with bias correction over `count` parameters, in Kingma and Ba's efficient form
  * (Algorithm 1's closing note): m ← β1·m + (1−β1)·g, v ← β2·v + (1−β2)·g²,
  * p ← p − stepSize·m / (√v + epsHat), with stepSize = lr·√(1−β2ᵗ)/(1−β1ᵗ) and epsHat = eps·√(1−β2ᵗ)
- * computed by the caller. In exact arithmetic this is PyTorch's p − lr·(m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + eps);
- * it takes one division and one square root per parameter instead of two and one, and those two
- * instructions set the speed of the whole pass.
+ * computed by the caller. In exact arithmetic this is PyTorch's p − lr·(m/(1−β1ᵗ)) / (√v/√(1−β2ᵗ) + eps),
+ * with one division per parameter instead of two; the divisions and square roots set the pass's speed.
  */
 export function adam32(p: usize, g: usize, m: usize, v: usize, count: i32, beta1: f32, beta2: f32, stepSize: f32, epsHat: f32): void {
   const vb1 = f32x4.splat(beta1), vb1c = f32x4.splat(1 - beta1), vb2 = f32x4.splat(beta2), vb2c = f32x4.splat(1 - beta2)
@@ -311,7 +310,7 @@ export function columnSums32(delta: usize, m: i32, cols: i32, g: usize): void {
  * PyTorch does).
  */
 export function backActivate32(below: usize, activation: usize, mask: usize, count: i32, slope: f64, masked: bool): void {
-  const vs = f64x2.splat(slope), one = f64x2.splat(1), zero = f32x4.splat(0), zero64 = f64x2.splat(0)
+  const vs = f64x2.splat(slope), one = f64x2.splat(1), zero = f32x4.splat(0)
   let i = 0
   for (; i + 4 <= count; i += 4) {
     const p = at<f32>(below, i)
