@@ -43,6 +43,27 @@ const checkGradient = (c: Mlp.Config) => {
   return worst
 }
 
+/**
+ * The kernel network's scores and gradient against the reference's for m rows of a random problem (in
+ * training mode both draw dropout from the same stream); returns the reference gradient.
+ */
+const matchesReference = (c: Mlp.Config, m: number, training: boolean) => {
+  const { p, x, y, index } = problem(c, m)
+  const w = Reference.workspace(c, m)
+  Reference.forward(c, p, w, x, index, m, training, Rng.make(3, "dropout"))
+  Mlp.loss(c, p, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))
+  const expected = new Float64Array(p.length)
+  Reference.backward(c, p, w, m, expected)
+  const net = Network.make(c, m, p)
+  net.forward(x, index, m, training, Rng.make(3, "dropout"))
+  net.dScores.set(w.dScores)
+  net.backward(m)
+  const scale = Math.max(...expected.map(Math.abs))
+  for (let i = 0; i < m; i++) expect(Math.abs(net.scores[i]! - w.scores[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w.scores[i]!)))
+  for (let i = 0; i < p.length; i++) expect(Math.abs(net.grad[i]! - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale)
+  return expected
+}
+
 describe("MLP head", () => {
   it.each([
     ["mse", "leaky-relu", 0],
@@ -61,42 +82,14 @@ describe("MLP head", () => {
     ["mae", "leaky-relu", 0, 13, 1, 9]
   ] as const)("%s / %s (L1 %s), %s inputs, %s × %s: the network's scores and gradient match the reference", (lossName, activation, l1, inputs, hiddenLayers, width) => {
     const c: Mlp.Config = { ...base, loss: lossName, activation, l1, inputs, hiddenLayers, width }
-    for (const m of [1, 5, 32]) {
-      const { p, x, y, index } = problem(c, m)
-      const w = Reference.workspace(c, m)
-      Reference.forward(c, p, w, x, index, m, false)
-      Mlp.loss(c, p, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))
-      const expected = new Float64Array(p.length)
-      Reference.backward(c, p, w, m, expected)
-      const net = Network.make(c, m, p)
-      net.forward(x, index, m, false)
-      net.dScores.set(w.dScores)
-      net.backward(m)
-      const scale = Math.max(...expected.map(Math.abs))
-      for (let i = 0; i < m; i++) expect(Math.abs(net.scores[i]! - w.scores[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w.scores[i]!)))
-      for (let i = 0; i < p.length; i++) expect(Math.abs(net.grad[i]! - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale)
-    }
+    for (const m of [1, 5, 32]) matchesReference(c, m, false)
   })
 
   // Dropout: the network draws its masks in the reference's order (row by row, unit by unit), so the
   // same stream gives the same masks; LeakyReLU so the slope path of backward is taken too.
   it("with dropout in training mode, scores and gradient match the reference's for the same stream", () => {
-    const c: Mlp.Config = { ...base, activation: "leaky-relu", dropout: 0.3, inputs: 7, hiddenLayers: 2, width: 9 }
-    const m = 13
-    const { p, x, y, index } = problem(c, m)
-    const w = Reference.workspace(c, m)
-    Reference.forward(c, p, w, x, index, m, true, Rng.make(3, "dropout"))
-    Mlp.loss(c, p, w.scores, w.dScores, y, index, m, Rng.make(0, "pairs"))
-    const expected = new Float64Array(p.length)
-    Reference.backward(c, p, w, m, expected)
-    const net = Network.make(c, m, p)
-    net.forward(x, index, m, true, Rng.make(3, "dropout"))
-    net.dScores.set(w.dScores)
-    net.backward(m)
-    const scale = Math.max(...expected.map(Math.abs))
-    for (let i = 0; i < m; i++) expect(Math.abs(net.scores[i]! - w.scores[i]!)).toBeLessThan(1e-4 * Math.max(1, Math.abs(w.scores[i]!)))
-    for (let i = 0; i < p.length; i++) expect(Math.abs(net.grad[i]! - expected[i]!)).toBeLessThanOrEqual(1e-4 * scale)
-    expect(expected.filter((v) => v === 0).length).toBeLessThan(p.length / 2)
+    const expected = matchesReference({ ...base, activation: "leaky-relu", dropout: 0.3, inputs: 7, hiddenLayers: 2, width: 9 }, 13, true)
+    expect(expected.filter((v) => v === 0).length).toBeLessThan(expected.length / 2)
   })
 
   // Sparse inputs (a quarter or less nonzero, like path encodings) take the first layer's products from
