@@ -339,3 +339,49 @@ export function backActivate32(below: usize, activation: usize, mask: usize, cou
 @inline function widenLow(x: v128): v128 {
   return v128.shuffle<i32>(x, x, 0, 0, 1, 1)
 }
+
+/**
+ * One pass of Householder tridiagonalisation over the lower triangle of a (m × m, row-major) from
+ * row and column `first` on: if `update`, A −= v wᵀ + w vᵀ; if `multiply`, p = A · next over that
+ * trailing block, read from the lower triangle alone (each entry serves its row's dot product and its
+ * column's sum) and taken from the updated entries. Fusing the two makes one pass over memory per
+ * column instead of three. v, w, next and p are indexed from `first`.
+ */
+export function tridiagonalPass64(a: usize, m: i32, first: i32, v: usize, w: usize, update: bool, next: usize, p: usize, multiply: bool): void {
+  for (let i = first; i < m; i++) {
+    const ii = i - first
+    const row = at<f64>(a, i * m + first)
+    const vi = load<f64>(at<f64>(v, ii)), wi = load<f64>(at<f64>(w, ii)), ni = load<f64>(at<f64>(next, ii))
+    const vvi = f64x2.splat(vi), vwi = f64x2.splat(wi), vni = f64x2.splat(ni)
+    let dot = f64x2.splat(0)
+    let c = 0
+    for (; c + 2 <= ii; c += 2) {
+      const q = at<f64>(row, c)
+      let x = v128.load(q)
+      if (update) {
+        x = f64x2.sub(x, f64x2.add(f64x2.mul(vvi, v128.load(at<f64>(w, c))), f64x2.mul(vwi, v128.load(at<f64>(v, c)))))
+        v128.store(q, x)
+      }
+      if (multiply) {
+        dot = f64x2.add(dot, f64x2.mul(x, v128.load(at<f64>(next, c))))
+        const pc = at<f64>(p, c)
+        v128.store(pc, f64x2.add(v128.load(pc), f64x2.mul(x, vni)))
+      }
+    }
+    let sum = f64x2.extract_lane(dot, 0) + f64x2.extract_lane(dot, 1)
+    for (; c <= ii; c++) {
+      const q = at<f64>(row, c)
+      let x = load<f64>(q)
+      if (update) {
+        x -= vi * load<f64>(at<f64>(w, c)) + wi * load<f64>(at<f64>(v, c))
+        store<f64>(q, x)
+      }
+      if (multiply) {
+        if (c < ii) {
+          sum += x * load<f64>(at<f64>(next, c))
+          store<f64>(at<f64>(p, c), load<f64>(at<f64>(p, c)) + x * ni)
+        } else store<f64>(at<f64>(p, ii), sum + x * ni)
+      }
+    }
+  }
+}

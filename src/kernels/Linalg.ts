@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
- * precision, and the MLP's elementwise passes and Adam step. Each user gets its own instance over its own memory, sized up front, and
+ * precision, the MLP's elementwise passes and Adam step, and a tridiagonalisation pass. Each user gets its own instance over its own memory, sized up front, and
  * carves its buffers out of it: a trainer per worker thread shares nothing.
  */
 import { readFileSync } from "node:fs"
@@ -22,6 +22,7 @@ interface Exports {
   readonly sparseForward32: (z: number, w: number, rows: number, ldw: number, m: number, starts: number, pairs: number) => void
   readonly sparseWeightGradient32: (g: number, rows: number, cols: number, delta: number, m: number, starts: number, pairs: number) => void
   readonly backActivate32: (below: number, activation: number, mask: number, count: number, slope: number, masked: number) => void
+  readonly tridiagonalPass64: (a: number, m: number, first: number, v: number, w: number, update: number, next: number, p: number, multiply: number) => void
 }
 
 /** The MLP's passes besides the products (single-precision storage; see kernels/linalg.ts). */
@@ -86,8 +87,13 @@ export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & La
   }
 }
 
+/** Double precision adds one pass of Householder tridiagonalisation (see kernels/linalg.ts). */
+export interface Double extends Kernels<Float64Array> {
+  readonly tridiagonalPass: Exports["tridiagonalPass64"]
+}
+
 /** Double-precision kernels with room for buffers of the given lengths, taken in any order. */
-export const double = (sizes: ReadonlyArray<number>): Kernels<Float64Array> => {
+export const double = (sizes: ReadonlyArray<number>): Double => {
   const { exports, take } = instance(sizes, 8, (buffer, ptr, length) => new Float64Array(buffer, ptr, length))
-  return { gemm: exports.gemm64, transpose: exports.transpose64, take }
+  return { gemm: exports.gemm64, transpose: exports.transpose64, tridiagonalPass: exports.tridiagonalPass64, take }
 }

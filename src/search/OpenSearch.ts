@@ -41,8 +41,9 @@ type SessionError = Effect.Error<ReturnType<typeof OnnxSession.open>>
 
 const implementation = Step.implement(OpenSearch, {
   implementation: "on-demand",
-  // 2: Adam in its efficient form (new rounding of every trained surrogate).
-  version: 2,
+  // 2: Adam in its efficient form (new rounding of every trained surrogate). 3: PCA on SymmetricEigen
+  // and block Lanczos (new rounding of every reduced input).
+  version: 3,
   params: OpenParams,
   sources: [import.meta.url, new URL("../steps/HashedNgram.ts", import.meta.url).href, new URL("../steps/embed/OnnxSession.ts", import.meta.url).href, ...sources],
   resource: (params): Effect.Effect<OnnxSession.Session | undefined, SessionError | InvalidStepInput, Effect.Services<ReturnType<typeof OnnxSession.open>>> =>

@@ -66,7 +66,7 @@ export interface Oracle {
   readonly trajectory?: { readonly table: Artifact.Table<any>; readonly columns: (arch: string) => Record<string, unknown> }
 }
 
-export const sources = [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts", "../steps/reduce/Pca.ts", "../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)]
+export const sources = [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts", "../steps/reduce/Pca.ts", "../steps/reduce/BlockLanczos.ts", "../steps/reduce/SymmetricEigen.ts", "../kernels/Linalg.ts", "../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)]
 
 /** The trials of a search, each a chain of cached batches, on any oracle. */
 export const runTrials = <P extends Params>(params: P, context: Step.RunContext, oracle: Oracle) =>
@@ -177,8 +177,9 @@ const tableOracle = (
 
 const implementation = Step.implement(Search, {
   implementation: "nb201-table-search",
-  // 2: Adam in its efficient form (new rounding of every trained surrogate).
-  version: 2,
+  // 2: Adam in its efficient form (new rounding of every trained surrogate). 3: PCA on SymmetricEigen
+  // and block Lanczos (new rounding of every reduced input).
+  version: 3,
   params: Params,
   sources,
   run: ({ features, objective }, params, context) => runTrials(params, context, tableOracle(features, objective))

@@ -2,13 +2,13 @@
  * PCA as spec/surrogate.md §2: centred, no whitening, k = min(K, n, d) components fitted on the training
  * rows only, each flipped so its largest-magnitude entry is positive, and components whose singular
  * value is ≤ 1e-6·σ₁ emitted as zeros (the output width stays k). Exact through the eigen-decomposition
- * of the smaller of the Gram and scatter matrices (ml-matrix); seeded randomized subspace iteration,
- * iterated until the top-k singular values settle, when both are large. All arithmetic in float64, the
- * large products on the SIMD kernels.
+ * of the smaller of the Gram and scatter matrices; block Lanczos from a seeded random block, run until
+ * every Ritz pair's residual is below 1e-8 of its value, when both are large. All arithmetic in
+ * float64, the large products on the SIMD kernels.
  */
-import { EigenvalueDecomposition, Matrix } from "ml-matrix"
-import * as Rng from "../../core/Rng.ts"
 import * as Linalg from "../../kernels/Linalg.ts"
+import * as BlockLanczos from "./BlockLanczos.ts"
+import * as SymmetricEigen from "./SymmetricEigen.ts"
 
 export interface Model {
   readonly d: number
@@ -21,21 +21,22 @@ export interface Model {
   readonly explainedVariance: Float64Array
   /** Σ explained variance / total variance. */
   readonly explainedRatio: number
-  readonly solver: "gram" | "scatter" | "randomized"
-  /** Subspace iterations of the randomized solver (0 for the exact ones). */
-  readonly iterations: number
+  readonly solver: "gram" | "scatter" | "block-lanczos"
+  /** Rows of the block Lanczos basis (0 for the exact solvers). */
+  readonly basis: number
+  /** False only when block Lanczos stopped at its cap before every Ritz pair met the residual bound. */
+  readonly converged: boolean
 }
 
 export interface Options {
   /** Largest min(n, d) solved exactly (an m × m eigen-decomposition). */
   readonly exactUpTo?: number
   readonly seed?: number
-  /** Cap on the randomized solver's iterations. */
-  readonly maxIterations?: number
+  /** Cap on the rows of the block Lanczos basis (default 16·k, at least k + 16). */
+  readonly maxBasis?: number
 }
 
 type Kernels = Linalg.Kernels<Float64Array>
-type Buffer = Linalg.Buffer<Float64Array>
 
 /** Xc = X − μ, row-major in kernel memory. */
 const centred = (k: Kernels, x: ArrayLike<number>, n: number, d: number, mean: Float64Array) => {
@@ -51,25 +52,7 @@ const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
   return mean
 }
 
-/** Top eigenpairs of a symmetric m × m matrix, largest first: values and eigenvectors. */
-const topEigen = (a: Float64Array, m: number, k: number) => {
-  const e = new EigenvalueDecomposition(new Matrix(Array.from({ length: m }, (_, i) => Array.from(a.subarray(i * m, (i + 1) * m)))), { assumeSymmetric: true })
-  const order = e.realEigenvalues.map((v, i) => [v, i] as const).sort((x, y) => y[0] - x[0]).slice(0, k)
-  return { values: order.map(([v]) => Math.max(v, 0)), vectors: order.map(([, i]) => e.eigenvectorMatrix.getColumn(i)) }
-}
-
-/** Components v_c = u_cᵀ B / σ_c (k × d) from eigenvectors u (length rows) of B Bᵀ, B rows × d. */
-const mapBack = (k: Kernels, b: Buffer, rows: number, d: number, vectors: ReadonlyArray<ReadonlyArray<number>>, sigma: ReadonlyArray<number>) => {
-  const ut = k.take(vectors.length * rows)
-  vectors.forEach((u, c) => {
-    if (sigma[c]! > 0) for (let r = 0; r < rows; r++) ut.data[c * rows + r] = u[r]! / sigma[c]!
-  })
-  const v = k.take(vectors.length * d)
-  k.gemm(vectors.length, d, rows, ut.ptr, rows, 1, b.ptr, d, v.ptr, d, 0)
-  return Float64Array.from(v.data)
-}
-
-/** Exact: eigenvectors of Xc Xcᵀ (n ≤ d) mapped back, or of Xcᵀ Xc. Returns σ and unit v's (k × d). */
+/** Exact: eigenvectors of Xc Xcᵀ (n ≤ d) mapped back (v_c = u_cᵀ Xc / σ_c), or of Xcᵀ Xc. */
 const exact = (x: ArrayLike<number>, n: number, d: number, components: number, mean: Float64Array) => {
   const m = Math.min(n, d)
   // Xc, its transpose (Gram only), the m × m product, and for the Gram route the mapping back.
@@ -80,80 +63,29 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
     const xt = k.take(d * n)
     k.transpose(xc.ptr, n, d, xt.ptr)
     k.gemm(n, n, d, xc.ptr, d, 1, xt.ptr, n, product.ptr, n, 0)
-    const { values, vectors } = topEigen(product.data, n, components)
-    const sigma = values.map(Math.sqrt)
-    return { sigma, v: mapBack(k, xc, n, d, vectors, sigma), solver: "gram" as const, iterations: 0 }
+    const { values, vectors } = SymmetricEigen.largest(product.data, n, components)
+    const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
+    const ut = k.take(components * n)
+    for (let c = 0; c < components; c++) if (sigma[c]! > 0) for (let r = 0; r < n; r++) ut.data[c * n + r] = vectors[c * n + r]! / sigma[c]!
+    const v = k.take(components * d)
+    k.gemm(components, d, n, ut.ptr, n, 1, xc.ptr, d, v.ptr, d, 0)
+    return { sigma, v: Float64Array.from(v.data), solver: "gram" as const, basis: 0, converged: true }
   }
   // Xcᵀ Xc: Xc read transposed as the left operand.
   k.gemm(d, d, n, xc.ptr, 1, d, xc.ptr, d, product.ptr, d, 0)
-  const { values, vectors } = topEigen(product.data, d, components)
-  const v = new Float64Array(components * d)
-  vectors.forEach((col, c) => v.set(col, c * d))
-  return { sigma: values.map(Math.sqrt), v, solver: "scatter" as const, iterations: 0 }
-}
-
-/**
- * Orthonormalises the rows of a (rows × length) by modified Gram–Schmidt, twice (which makes the result
- * orthogonal to working precision); a row that vanishes stays zero.
- */
-const orthonormalizeRows = (a: Float64Array, rows: number, length: number) => {
-  for (let pass = 0; pass < 2; pass++) {
-    for (let i = 0; i < rows; i++) {
-      const row = a.subarray(i * length, (i + 1) * length)
-      for (let r = 0; r < i; r++) {
-        const other = a.subarray(r * length, (r + 1) * length)
-        let dot = 0
-        for (let j = 0; j < length; j++) dot += row[j]! * other[j]!
-        for (let j = 0; j < length; j++) row[j]! -= dot * other[j]!
-      }
-      let norm = 0
-      for (let j = 0; j < length; j++) norm += row[j]! * row[j]!
-      norm = Math.sqrt(norm)
-      if (norm > 1e-150) for (let j = 0; j < length; j++) row[j]! /= norm
-      else row.fill(0)
-    }
-  }
-}
-
-/**
- * Randomized subspace iteration (Halko et al.) with l = k + 10 directions, re-orthonormalised every
- * half-step, until the top-k singular values change by < 1e-10 relative between iterations (the
- * accuracy check; at most `maxIterations`).
- */
-const randomized = (x: ArrayLike<number>, n: number, d: number, components: number, mean: Float64Array, seed: number, maxIterations: number) => {
-  const l = Math.min(components + 10, n, d)
-  const k = Linalg.double([n * d, d * n, l * d, l * n, l * d, d * l, l * l, components * l, components * d])
-  const xc = centred(k, x, n, d, mean)
-  const xt = k.take(d * n)
-  k.transpose(xc.ptr, n, d, xt.ptr)
-  const rng = Rng.make(seed, "pca")
-  const basis = k.take(l * d) // rows span the current right subspace
-  basis.data.set(Array.from({ length: l * d }, () => rng.normal()))
-  const left = k.take(l * n)
-  const b = k.take(l * d)
-  const bt = k.take(d * l)
-  const small = k.take(l * l)
-  let previous: ReadonlyArray<number> = []
-  for (let iteration = 1; ; iteration++) {
-    k.gemm(l, n, d, basis.ptr, d, 1, xt.ptr, n, left.ptr, n, 0) // Qᵀ = P Xcᵀ
-    orthonormalizeRows(left.data, l, n)
-    k.gemm(l, d, n, left.ptr, n, 1, xc.ptr, d, b.ptr, d, 0) // B = Qᵀ Xc
-    k.transpose(b.ptr, l, d, bt.ptr)
-    k.gemm(l, l, d, b.ptr, d, 1, bt.ptr, l, small.ptr, l, 0) // B Bᵀ
-    const { values, vectors } = topEigen(small.data, l, components)
-    const sigma = values.map(Math.sqrt)
-    const settled = previous.length > 0 && sigma.every((s, i) => Math.abs(s - previous[i]!) <= 1e-10 * Math.max(sigma[0]!, 1e-300))
-    if (settled || iteration >= maxIterations) return { sigma, v: mapBack(k, b, l, d, vectors, sigma), solver: "randomized" as const, iterations: iteration }
-    previous = sigma
-    basis.data.set(b.data)
-  }
+  const { values, vectors } = SymmetricEigen.largest(product.data, d, components)
+  const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
+  return { sigma, v: vectors, solver: "scatter" as const, basis: 0, converged: true }
 }
 
 export const fit = (x: ArrayLike<number>, n: number, d: number, components: number, options: Options = {}): Model => {
   if (n < 1 || d < 1 || x.length !== n * d) throw new RangeError(`pca: expected ${n} × ${d} values, got ${x.length}`)
   const k = Math.min(components, n, d)
   const mean = columnMeans(x, n, d)
-  const solved = Math.min(n, d) <= (options.exactUpTo ?? 1024) ? exact(x, n, d, k, mean) : randomized(x, n, d, k, mean, options.seed ?? 0, options.maxIterations ?? 100)
+  // Block Lanczos needs room for a few blocks beyond k; below that the exact solvers are cheap anyway.
+  const solved = Math.min(n, d) <= (options.exactUpTo ?? 1024) || d < 4 * k
+    ? exact(x, n, d, k, mean)
+    : { ...BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: options.seed ?? 0, maxBasis: options.maxBasis ?? 16 * k }), solver: "block-lanczos" as const }
   const { sigma, v } = solved
   const top = sigma[0] ?? 0
   for (let c = 0; c < k; c++) {
@@ -181,7 +113,8 @@ export const fit = (x: ArrayLike<number>, n: number, d: number, components: numb
     explainedVariance,
     explainedRatio: total === 0 ? 0 : explained / total,
     solver: solved.solver,
-    iterations: solved.iterations
+    basis: solved.basis,
+    converged: solved.converged
   }
 }
 

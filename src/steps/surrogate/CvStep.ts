@@ -31,10 +31,11 @@ const Params = Schema.Struct({
 
 export const crossValidate = Step.implement(CrossValidate, {
   implementation: "cole-head",
-  // 3: Adam in its efficient form (new rounding of every trained head).
-  version: 3,
+  // 3: Adam in its efficient form (new rounding of every trained head). 4: PCA on SymmetricEigen and
+  // block Lanczos (new rounding of every reduced input).
+  version: 4,
   params: Params,
-  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
+  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../reduce/BlockLanczos.ts", "../reduce/SymmetricEigen.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
   run: ({ features, objective }, params, context) =>
     Effect.gen(function*() {
       // Rows = the objective's architectures, in its order, each with its features.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import * as Rng from "../../../src/core/Rng.ts"
+import * as BlockLanczos from "../../../src/steps/reduce/BlockLanczos.ts"
 import * as Pca from "../../../src/steps/reduce/Pca.ts"
 
 const close = (actual: ArrayLike<number>, expected: ReadonlyArray<number>, digits = 6) =>
@@ -61,20 +62,67 @@ describe("PCA (spec/surrogate.md §2)", () => {
     }
   })
 
-  it("the randomized solver matches the exact one: σ to 1e-6 relative, |cos| ≥ 0.9999", () => {
-    const rng = Rng.make(3, "pca-test")
-    const n = 300, d = 200, k = 20
-    // A spectrum that decays, so the top components are well separated.
-    const latent = Array.from({ length: n * d }, () => rng.normal())
-    const x = latent.map((v, i) => v * Math.exp(-(i % d) / 15))
-    const exact = Pca.fit(x, n, d, k)
-    const randomized = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 5 })
-    expect(randomized.solver).toBe("randomized")
+  /** σ within 1e-6 relative everywhere; |cos| ≥ 0.9999 wherever λ = σ² is 1e-4·λ from its neighbours. */
+  const matchesExact = (fitted: Pca.Model, exact: Pca.Model) => {
+    const { d, k } = exact
+    const lambda = Array.from(exact.singularValues, (s) => s * s)
     for (let c = 0; c < k; c++) {
-      expect(Math.abs(randomized.singularValues[c]! - exact.singularValues[c]!) / exact.singularValues[c]!).toBeLessThan(1e-6)
+      expect(Math.abs(fitted.singularValues[c]! - exact.singularValues[c]!)).toBeLessThanOrEqual(1e-6 * exact.singularValues[c]!)
+      const gap = Math.min(c > 0 ? lambda[c - 1]! - lambda[c]! : Infinity, c + 1 < k ? lambda[c]! - lambda[c + 1]! : Infinity)
+      if (exact.singularValues[c] === 0 || gap < 1e-4 * lambda[c]!) continue
       let dot = 0
-      for (let j = 0; j < d; j++) dot += randomized.components[c * d + j]! * exact.components[c * d + j]!
+      for (let j = 0; j < d; j++) dot += fitted.components[c * d + j]! * exact.components[c * d + j]!
       expect(Math.abs(dot)).toBeGreaterThanOrEqual(0.9999)
     }
+  }
+
+  it("block Lanczos matches the exact solver on a decaying spectrum: σ to 1e-6 relative, |cos| ≥ 0.9999", () => {
+    const rng = Rng.make(3, "pca-test")
+    const n = 300, d = 200, k = 20
+    const latent = Array.from({ length: n * d }, () => rng.normal())
+    const x = latent.map((v, i) => v * Math.exp(-(i % d) / 15))
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 5 })
+    expect([lanczos.solver, lanczos.converged]).toEqual(["block-lanczos", true])
+    matchesExact(lanczos, Pca.fit(x, n, d, k))
+  })
+
+  it("block Lanczos converges on a flat spectrum (Gaussian data) before its basis spans the data", () => {
+    const rng = Rng.make(4, "pca-test")
+    const n = 500, d = 600, k = 30
+    const x = Array.from({ length: n * d }, () => rng.normal())
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 1 })
+    expect([lanczos.solver, lanczos.converged]).toEqual(["block-lanczos", true])
+    expect(lanczos.basis).toBeLessThan(n - 1) // the rows span n − 1 dimensions: converged, not exhausted
+    matchesExact(lanczos, Pca.fit(x, n, d, k))
+  })
+
+  it("block Lanczos on rank-deficient data: the missing components are zero, the rest exact", () => {
+    const rng = Rng.make(5, "pca-test")
+    const n = 300, d = 200, rank = 6, k = 20
+    const a = Array.from({ length: n * rank }, () => rng.normal()), b = Array.from({ length: rank * d }, () => rng.normal())
+    const x = Array.from({ length: n * d }, (_, i) => a.slice(Math.floor(i / d) * rank, Math.floor(i / d) * rank + rank).reduce((s, v, r) => s + v * b[r * d + (i % d)]!, 0))
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 2 })
+    expect([lanczos.solver, lanczos.converged]).toEqual(["block-lanczos", true])
+    const exact = Pca.fit(x, n, d, k)
+    expect(Array.from(lanczos.singularValues.subarray(rank))).toEqual(new Array(k - rank).fill(0))
+    expect(Array.from(exact.singularValues.subarray(rank))).toEqual(new Array(k - rank).fill(0))
+    matchesExact(lanczos, exact)
+  })
+
+  it("block Lanczos stopped at its basis cap says so, and still returns k unit components", () => {
+    const rng = Rng.make(4, "pca-test")
+    const n = 500, d = 600, k = 30
+    const x = Array.from({ length: n * d }, () => rng.normal())
+    const capped = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 1, maxBasis: 64 })
+    expect([capped.solver, capped.converged, capped.basis]).toEqual(["block-lanczos", false, 64])
+    for (let c = 0; c < k; c++) {
+      let norm = 0
+      for (let j = 0; j < d; j++) norm += capped.components[c * d + j]! ** 2
+      expect(norm).toBeCloseTo(1, 10)
+    }
+  })
+
+  it("pads a leading dimension to an odd number of cache lines", () => {
+    expect([4096, 4097, 8, 16, 3516].map(BlockLanczos.paddedStride)).toEqual([4104, 4104, 8, 24, 3528])
   })
 })
