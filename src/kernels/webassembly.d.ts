@@ -5,6 +5,8 @@ declare namespace WebAssembly {
   var Module: { new (bytes: Uint8Array): Module }
   interface Memory {
     readonly buffer: ArrayBuffer
+    /** Adds `pages` 64 KiB pages; earlier views of `buffer` are detached. */
+    grow(pages: number): number
   }
   var Memory: { new (descriptor: { initial: number; maximum?: number }): Memory }
   interface Instance {

@@ -104,6 +104,28 @@ describe("SIMD kernels", () => {
     })
   })
 
+  it("tridiagonalPass: the lower triangle's rank-2 update and the symmetric product that follows", () => {
+    // Rows and columns from `first` = 2 of a 9 × 9 matrix: 7 entries, so the vector loop leaves a single.
+    const m = 9, first = 2, r = m - first, rng = Rng.make(3, "tridiagonal")
+    const kernels = Linalg.double([m * m, r, r, r, r])
+    const a = kernels.take(m * m), v = kernels.take(r), w = kernels.take(r), next = kernels.take(r), p = kernels.take(r)
+    const full = Array.from({ length: m * m }, () => 0)
+    for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) full[i * m + j] = full[j * m + i] = rng.normal()
+    a.data.set(full)
+    a.data[first * m + m - 1] = 99 // the upper triangle is neither read nor written
+    for (const x of [v, w, next]) x.data.set(Array.from({ length: r }, () => rng.normal()))
+    kernels.tridiagonalPass(a.ptr, m, first, v.ptr, w.ptr, 1, next.ptr, p.ptr, 1)
+    const updated = (i: number, j: number) => full[(first + i) * m + first + j]! - (v.data[i]! * w.data[j]! + w.data[i]! * v.data[j]!)
+    for (let i = 0; i < r; i++) {
+      for (let j = 0; j <= i; j++) expect(a.data[(first + i) * m + first + j]).toBeCloseTo(updated(i, j), 13)
+      let product = 0
+      for (let j = 0; j < r; j++) product += updated(i, j) * next.data[j]!
+      expect(p.data[i]).toBeCloseTo(product, 12)
+    }
+    expect(a.data[first * m + m - 1]).toBe(99)
+    expect(a.data[0]).toBe(full[0]) // rows before `first` untouched
+  })
+
   it("a buffer past the instance's memory is refused", () => {
     const kernels = Linalg.double([8])
     kernels.take(8)

@@ -132,7 +132,7 @@ export const largestRightSingular = (x: ArrayLike<number>, n: number, d: number,
   const b = Math.min(16, k + 10, d)
   const cap = Math.max(Math.min(options.maxBasis, d), Math.min(k + b, d))
   const ld = paddedStride(d)
-  const kernels = Linalg.double([n * ld, (cap + b) * ld, n * b, b * d, b * d, b * d, d * b, (cap + b) * b, (cap + b) * b, b * b, k * cap, k * d])
+  const kernels = Linalg.double([n * ld, (cap + b) * ld, n * b, b * d, b * d, b * d, d * b, (cap + b) * b, (cap + b) * b, b * b, k * cap, k * d], "pca")
   const xc = kernels.take(n * ld)
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * ld + j] = x[i * d + j]! - mean[j]!
   const basis = kernels.take((cap + b) * ld) // rows V_0, V_1, …, one block of b rows each

@@ -56,7 +56,7 @@ const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
 const exact = (x: ArrayLike<number>, n: number, d: number, components: number, mean: Float64Array) => {
   const m = Math.min(n, d)
   // Xc, its transpose (Gram only), the m × m product, and for the Gram route the mapping back.
-  const k = Linalg.double(n <= d ? [n * d, d * n, m * m, components * n, components * d] : [n * d, m * m])
+  const k = Linalg.double(n <= d ? [n * d, d * n, m * m, components * n, components * d] : [n * d, m * m], "pca")
   const xc = centred(k, x, n, d, mean)
   const product = k.take(m * m)
   if (n <= d) {
@@ -122,7 +122,7 @@ export const fit = (x: ArrayLike<number>, n: number, d: number, components: numb
 export const transform = (model: Model, x: ArrayLike<number>, n: number): Float32Array => {
   if (x.length !== n * model.d) throw new RangeError(`pca transform: expected ${n} × ${model.d} values, got ${x.length}`)
   const { d, k: width } = model
-  const k = Linalg.double([n * d, width * d, d * width, n * width])
+  const k = Linalg.double([n * d, width * d, d * width, n * width], "pca")
   const xc = centred(k, x, n, d, model.mean)
   const components = k.take(width * d)
   components.data.set(model.components)

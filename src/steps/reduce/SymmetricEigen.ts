@@ -209,7 +209,7 @@ export const largest = (a: ArrayLike<number>, m: number, k: number, seed = 0): E
   if (a.length !== m * m) throw new RangeError(`symmetric eigen: expected ${m} × ${m} values, got ${a.length}`)
   k = Math.min(k, m)
   if (k === 0) return { values: new Float64Array(0), vectors: new Float64Array(0) }
-  const kernels = Linalg.double([m * m, m, m, m, m * k, k, k * m])
+  const kernels = Linalg.double([m * m, m, m, m, m * k, k, k * m], "symmetric-eigen")
   const matrix = kernels.take(m * m)
   matrix.data.set(a)
   const { tridiagonal, beta } = tridiagonalize(kernels, matrix, m)
