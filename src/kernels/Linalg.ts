@@ -1,7 +1,8 @@
 /**
  * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
- * precision, the MLP's elementwise passes and Adam step, and a tridiagonalisation pass. Each user gets its own instance over its own memory, sized up front, and
- * carves its buffers out of it: a trainer per worker thread shares nothing.
+ * precision, the MLP's elementwise passes and Adam step, and a tridiagonalisation pass. Each user gets
+ * its own instance over its own memory (or its pool's, on its own thread), sized up front, and carves
+ * its buffers out of it: a trainer per worker thread shares nothing.
  */
 import { readFileSync } from "node:fs"
 

@@ -3,7 +3,7 @@
  * rows only, each flipped so its largest-magnitude entry is positive, and components whose singular
  * value is ≤ 1e-6·σ₁ emitted as zeros (the output width stays k). Exact through the eigen-decomposition
  * of the smaller of the Gram and scatter matrices; block Lanczos from a seeded random block, run until
- * every Ritz pair's residual is below 1e-8 of its value, when both are large. All arithmetic in
+ * every Ritz pair's residual is at most 1e-6 of its value, when both are large. All arithmetic in
  * float64, the large products on the SIMD kernels.
  */
 import * as Linalg from "../../kernels/Linalg.ts"
