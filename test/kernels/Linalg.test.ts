@@ -126,6 +126,20 @@ describe("SIMD kernels", () => {
     expect(a.data[0]).toBe(full[0]) // rows before `first` untouched
   })
 
+  it("a pooled memory is reused, grown when a call needs more, and its buffers start at zero", () => {
+    const first = Linalg.double([4], "linalg-test")
+    const a = first.take(4)
+    a.data.set([1, 2, 3, 4])
+    const again = Linalg.double([4], "linalg-test").take(4)
+    expect(again.ptr).toBe(a.ptr)
+    expect(Array.from(again.data)).toEqual([0, 0, 0, 0]) // the same bytes, cleared
+    const bigger = Linalg.double([4, 20_000], "linalg-test") // 160 kB: more than the first call's page
+    bigger.take(4)
+    const large = bigger.take(20_000)
+    large.data.fill(7)
+    expect(large.data[19_999]).toBe(7)
+  })
+
   it("a buffer past the instance's memory is refused", () => {
     const kernels = Linalg.double([8])
     kernels.take(8)

@@ -38,10 +38,10 @@ export interface Options {
 
 type Kernels = Linalg.Kernels<Float64Array>
 
-/** Xc = X − μ, row-major in kernel memory. */
-const centred = (k: Kernels, x: ArrayLike<number>, n: number, d: number, mean: Float64Array) => {
-  const xc = k.take(n * d)
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * d + j] = x[i * d + j]! - mean[j]!
+/** Xc = X − μ, row-major in kernel memory with leading dimension ld (≥ d). */
+const centred = (k: Kernels, x: ArrayLike<number>, n: number, d: number, mean: Float64Array, ld = d) => {
+  const xc = k.take(n * ld)
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * ld + j] = x[i * d + j]! - mean[j]!
   return xc
 }
 
@@ -52,28 +52,35 @@ const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
   return mean
 }
 
-/** Exact: eigenvectors of Xc Xcᵀ (n ≤ d) mapped back (v_c = u_cᵀ Xc / σ_c), or of Xcᵀ Xc. */
+/**
+ * Exact: eigenvectors u of Xc Xcᵀ (n ≤ d) mapped back, v_c = Xcᵀ u_c / σ_c, or eigenvectors of Xcᵀ Xc.
+ * Every product reads its right operand with a padded or short row stride (see paddedStride).
+ */
 const exact = (x: ArrayLike<number>, n: number, d: number, components: number, mean: Float64Array) => {
-  const m = Math.min(n, d)
-  // Xc, its transpose (Gram only), the m × m product, and for the Gram route the mapping back.
-  const k = Linalg.double(n <= d ? [n * d, d * n, m * m, components * n, components * d] : [n * d, m * m], "pca")
-  const xc = centred(k, x, n, d, mean)
-  const product = k.take(m * m)
   if (n <= d) {
+    // Xc, Xcᵀ, the Gram matrix, U/σ (n × k) and its mapping back Vᵀ (d × k), then V.
+    const k = Linalg.double([n * d, d * n, n * n, n * components, d * components, components * d], "pca")
+    const xc = centred(k, x, n, d, mean)
     const xt = k.take(d * n)
     k.transpose(xc.ptr, n, d, xt.ptr)
-    k.gemm(n, n, d, xc.ptr, d, 1, xt.ptr, n, product.ptr, n, 0)
-    const { values, vectors } = SymmetricEigen.largest(product.data, n, components)
+    const gram = k.take(n * n)
+    k.gemm(n, n, d, xc.ptr, d, 1, xt.ptr, n, gram.ptr, n, 0)
+    const { values, vectors } = SymmetricEigen.largest(gram.data, n, components)
     const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
-    const ut = k.take(components * n)
-    for (let c = 0; c < components; c++) if (sigma[c]! > 0) for (let r = 0; r < n; r++) ut.data[c * n + r] = vectors[c * n + r]! / sigma[c]!
-    const v = k.take(components * d)
-    k.gemm(components, d, n, ut.ptr, n, 1, xc.ptr, d, v.ptr, d, 0)
+    const scaled = k.take(n * components)
+    for (let c = 0; c < components; c++) if (sigma[c]! > 0) for (let r = 0; r < n; r++) scaled.data[r * components + c] = vectors[c * n + r]! / sigma[c]!
+    const vt = k.take(d * components), v = k.take(components * d)
+    k.gemm(d, components, n, xt.ptr, n, 1, scaled.ptr, components, vt.ptr, components, 0)
+    k.transpose(vt.ptr, d, components, v.ptr)
     return { sigma, v: Float64Array.from(v.data), solver: "gram" as const, basis: 0, converged: true }
   }
-  // Xcᵀ Xc: Xc read transposed as the left operand.
-  k.gemm(d, d, n, xc.ptr, 1, d, xc.ptr, d, product.ptr, d, 0)
-  const { values, vectors } = SymmetricEigen.largest(product.data, d, components)
+  // Xcᵀ Xc, with Xc read transposed as the left operand.
+  const ld = BlockLanczos.paddedStride(d)
+  const k = Linalg.double([n * ld, d * d], "pca")
+  const xc = centred(k, x, n, d, mean, ld)
+  const scatter = k.take(d * d)
+  k.gemm(d, d, n, xc.ptr, 1, ld, xc.ptr, ld, scatter.ptr, d, 0)
+  const { values, vectors } = SymmetricEigen.largest(scatter.data, d, components)
   const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
   return { sigma, v: vectors, solver: "scatter" as const, basis: 0, converged: true }
 }
