@@ -89,6 +89,12 @@ export const fit = (x: ArrayLike<number>, n: number, d: number, components: numb
   if (n < 1 || d < 1 || x.length !== n * d) throw new RangeError(`pca: expected ${n} × ${d} values, got ${x.length}`)
   const k = Math.min(components, n, d)
   const mean = columnMeans(x, n, d)
+  // A NaN or infinity anywhere makes its column's mean one: name the first such entry.
+  const column = mean.findIndex((m) => !Number.isFinite(m))
+  if (column >= 0) {
+    const row = Array.from({ length: n }, (_, i) => i).find((i) => !Number.isFinite(x[i * d + column]!)) ?? 0
+    throw new RangeError(`pca: row ${row}, column ${column} is ${x[row * d + column]}, expected a finite number`)
+  }
   // Block Lanczos needs room for a few blocks beyond k; below that the exact solvers are cheap anyway.
   const solved = Math.min(n, d) <= (options.exactUpTo ?? 1024) || d < 4 * k
     ? exact(x, n, d, k, mean)

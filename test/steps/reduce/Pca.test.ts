@@ -43,6 +43,12 @@ describe("PCA (spec/surrogate.md §2)", () => {
     expect(Array.from(constant.components.subarray(2))).toEqual([0, 0])
   })
 
+  it("refuses non-finite input, naming the entry", () => {
+    expect(() => Pca.fit([1, 2, 3, Number.NaN, 5, 6], 3, 2, 2)).toThrow("pca: row 1, column 1 is NaN, expected a finite number")
+    expect(() => Pca.fit([1, 2, Infinity, 4], 2, 2, 2)).toThrow("pca: row 1, column 0 is Infinity, expected a finite number")
+    expect(() => Pca.fit([1, 2, 3], 2, 2, 2)).toThrow("pca: expected 2 × 2 values, got 3")
+  })
+
   it("Gram (n < d) and scatter (n ≥ d) solvers agree, and the sign convention holds", () => {
     const rng = Rng.make(2, "pca-test")
     const n = 40, d = 30
