@@ -53,6 +53,19 @@ const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
 }
 
 /**
+ * C (m × m) = A · B for a product known to be symmetric (a Gram or scatter matrix): only the blocks on
+ * and below the diagonal are computed, 64 rows at a time, and the upper triangle is copied from the
+ * lower. Each entry is the same sum in the same order as the full product's, so the bits are the same.
+ */
+const symmetricProduct = (k: Kernels, m: number, depth: number, a: number, ars: number, acs: number, b: number, ldb: number, c: Linalg.Buffer<Float64Array>) => {
+  for (let i0 = 0; i0 < m; i0 += 64) {
+    const rows = Math.min(64, m - i0)
+    k.gemm(rows, i0 + rows, depth, a + i0 * ars * 8, ars, acs, b, ldb, c.ptr + i0 * m * 8, m, 0)
+  }
+  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) c.data[i * m + j] = c.data[j * m + i]!
+}
+
+/**
  * Exact: eigenvectors u of Xc Xcᵀ (n ≤ d) mapped back, v_c = Xcᵀ u_c / σ_c, or eigenvectors of Xcᵀ Xc.
  * Every product reads its right operand with a padded or short row stride (see paddedStride).
  */
@@ -64,7 +77,7 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
     const xt = k.take(d * n)
     k.transpose(xc.ptr, n, d, xt.ptr)
     const gram = k.take(n * n)
-    k.gemm(n, n, d, xc.ptr, d, 1, xt.ptr, n, gram.ptr, n, 0)
+    symmetricProduct(k, n, d, xc.ptr, d, 1, xt.ptr, n, gram)
     const { values, vectors } = SymmetricEigen.largest(gram.data, n, components)
     const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
     const scaled = k.take(n * components)
@@ -79,7 +92,7 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
   const k = Linalg.double([n * ld, d * d], "pca")
   const xc = centred(k, x, n, d, mean, ld)
   const scatter = k.take(d * d)
-  k.gemm(d, d, n, xc.ptr, 1, ld, xc.ptr, ld, scatter.ptr, d, 0)
+  symmetricProduct(k, d, n, xc.ptr, 1, ld, xc.ptr, ld, scatter)
   const { values, vectors } = SymmetricEigen.largest(scatter.data, d, components)
   const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
   return { sigma, v: vectors, solver: "scatter" as const, basis: 0, converged: true }
