@@ -178,7 +178,9 @@ export const largestRightSingular = (x: ArrayLike<number>, n: number, d: number,
   orthonormalizeBlock()
   for (let i = 0; i < b; i++) basis.data.set(w.data.subarray(i * d, (i + 1) * d), i * ld)
 
-  const t = new Float64Array(cap * cap) // Rayleigh quotient V Xcᵀ Xc Vᵀ, filled a block column at a time
+  // The Rayleigh quotient T = V Xcᵀ Xc Vᵀ, kept as its block columns: block j's holds rows 0 … j of it
+  // (the rest of the column is T's symmetry).
+  const columns: Array<Float64Array> = []
   const column = new Float64Array((cap + b) * b)
   let nextSolve = Math.max(2 * k, k + b)
   let previous: { readonly rows: number; readonly logWorst: number } | undefined
@@ -189,24 +191,23 @@ export const largestRightSingular = (x: ArrayLike<number>, n: number, d: number,
     // still in cache (30% faster than two passes over Xc), and 128 is the GEMM's own depth panel, so
     // the sums run in the same order, to the same bits.
     for (let r0 = 0; r0 < n; r0 += CHUNK) {
-      const rows = Math.min(CHUNK, n - r0), chunk = xc.ptr + r0 * ld * 8, part = left.ptr + r0 * b * 8
-      kernels.gemm(rows, b, d, chunk, ld, 1, wt.ptr, b, part, b, 0)
-      kernels.gemm(b, d, rows, part, 1, b, chunk, ld, w.ptr, d, r0 > 0 ? 1 : 0)
+      const count = Math.min(CHUNK, n - r0), chunk = xc.ptr + r0 * ld * 8, part = left.ptr + r0 * b * 8
+      kernels.gemm(count, b, d, chunk, ld, 1, wt.ptr, b, part, b, 0)
+      kernels.gemm(b, d, count, part, 1, b, chunk, ld, w.ptr, d, r0 > 0 ? 1 : 0)
     }
     orthogonalizeAgainst(rows, column)
-    for (let i = 0; i < rows; i++) {
-      for (let c = 0; c < b; c++) {
-        t[i * cap + j + c] = column[i * b + c]!
-        t[(j + c) * cap + i] = column[i * b + c]!
-      }
-    }
+    columns.push(column.slice(0, rows * b))
     // What is left of w is the coupling to the next block: before = L · V_next, V_next = w normalised.
     before.data.set(w.data)
     orthonormalizeBlock()
     const exhausted = rows + b > cap
     if (exhausted || rows >= nextSolve) {
       const projected = new Float64Array(rows * rows)
-      for (let i = 0; i < rows; i++) projected.set(t.subarray(i * cap, i * cap + rows), i * rows)
+      columns.forEach((block, q) => {
+        for (let i = 0; i < (q + 1) * b; i++) {
+          for (let c = 0; c < b; c++) projected[i * rows + q * b + c] = projected[(q * b + c) * rows + i] = block[i * b + c]!
+        }
+      })
       const ritz = SymmetricEigen.largest(projected, rows, k, options.seed)
       kernels.transpose(w.ptr, b, d, wt.ptr)
       kernels.gemm(b, b, d, before.ptr, d, 1, wt.ptr, b, small.ptr, b, 0) // L = before · V_nextᵀ
