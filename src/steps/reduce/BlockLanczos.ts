@@ -22,6 +22,8 @@ export interface Result {
   readonly basis: number
   /** Whether every Ritz pair met the residual bound (false: stopped at the cap). */
   readonly converged: boolean
+  /** Directions per block of the fit returned (16, more when a repeated singular value asked for it). */
+  readonly block: number
 }
 
 export interface Options {
@@ -126,12 +128,38 @@ const worstResidual = (ritz: SymmetricEigen.Eigen, rows: number, j: number, coup
   return worst
 }
 
+/**
+ * The longest run of equal singular values (1e-10 relative) among the non-degenerate ones: a Krylov
+ * basis grown from b directions holds at most b copies of a repeated eigenvalue (a few more through
+ * rounding), so a run of b or more may be missing copies.
+ */
+export const longestTie = (sigma: Float64Array) => {
+  let longest = 1, run = 1
+  for (let c = 1; c < sigma.length; c++) {
+    run = sigma[c]! > 1e-6 * sigma[0]! && sigma[c - 1]! - sigma[c]! <= 1e-10 * sigma[c - 1]! ? run + 1 : 1
+    longest = Math.max(longest, run)
+  }
+  return longest
+}
+
+/**
+ * Small blocks first: more Krylov degree per product (b = 16 reached the bound in the fewest products
+ * on 3,516 × 4,096 inputs, flat or decaying; b = 8 needs fewer columns but runs the GEMM slower). When
+ * the result has a tie as long as the block, the fit runs again with a block twice the tie, up to
+ * k + 10 directions, which hold every copy that can reach the top k.
+ */
 export const largestRightSingular = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, components: number, options: Options): Result => {
-  const k = components
-  if (4 * k > d) throw new RangeError(`block Lanczos: ${k} components need d ≥ ${4 * k}, got ${d} (solve exactly instead)`)
-  // Small blocks: more Krylov degree per product (b = 16 reached the bound in the fewest products on
-  // 3,516 × 4,096 inputs, flat or decaying; b = 8 needs fewer columns but runs the GEMM slower).
-  const b = Math.min(16, k + 10, d)
+  if (4 * components > d) throw new RangeError(`block Lanczos: ${components} components need d ≥ ${4 * components}, got ${d} (solve exactly instead)`)
+  const widest = Math.min(components + 10, d)
+  for (let b = Math.min(16, widest); ; ) {
+    const result = run(x, n, d, mean, components, b, options)
+    const tie = longestTie(result.sigma)
+    if (tie < b || b === widest) return { ...result, block: b }
+    b = Math.min(widest, 2 * tie)
+  }
+}
+
+const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: number, b: number, options: Options) => {
   const cap = Math.max(Math.min(options.maxBasis, d), Math.min(k + b, d))
   const ld = paddedStride(d)
   const kernels = Linalg.double([n * ld, (cap + b) * ld, n * b, b * d, b * d, b * d, d * b, (cap + b) * b, (cap + b) * b, b * b, k * cap, k * d], "pca")

@@ -204,7 +204,7 @@ const tridiagonalVectors = (t: Tridiagonal, values: Float64Array, seed: number) 
   return vectors
 }
 
-/** The k largest eigenpairs of the symmetric m × m matrix a (row-major; both triangles are read). */
+/** The k largest eigenpairs of the symmetric m × m matrix a (row-major; only its lower triangle is read). */
 export const largest = (a: ArrayLike<number>, m: number, k: number, seed = 0): Eigen => {
   if (a.length !== m * m) throw new RangeError(`symmetric eigen: expected ${m} × ${m} values, got ${a.length}`)
   k = Math.min(k, m)

@@ -115,6 +115,26 @@ describe("PCA (spec/surrogate.md §2)", () => {
     matchesExact(lanczos, exact)
   })
 
+  it("block Lanczos finds every copy of a singular value repeated more often than its block is wide", () => {
+    // Walsh columns (orthogonal, mean zero): 40 of scale 10 give one singular value of multiplicity 40,
+    // more than the 16 directions of the first block; the rest decay.
+    const n = 1024, d = 600, k = 60
+    const parity = (v: number) => { let p = 0; for (; v; v &= v - 1) p ^= 1; return p }
+    const x = Array.from({ length: n * d }, (_, at) => {
+      const i = Math.floor(at / d), j = at % d
+      return (parity(i & (j + 1)) ? -1 : 1) * (j < 40 ? 10 : 5 * Math.exp(-(j - 40) / 50))
+    })
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 3 })
+    expect([lanczos.solver, lanczos.converged]).toEqual(["block-lanczos", true])
+    const exact = Pca.fit(x, n, d, k)
+    expect(exact.singularValues[39]).toBeCloseTo(10 * Math.sqrt(n), 9)
+    matchesExact(lanczos, exact)
+    const mean = new Float64Array(d) // Walsh columns have mean zero
+    const direct = BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: 3, maxBasis: 16 * k })
+    expect(direct.block).toBeGreaterThan(40)
+    expect(BlockLanczos.longestTie(direct.sigma)).toBe(40)
+  })
+
   it("block Lanczos stopped at its basis cap says so, and still returns k unit components", () => {
     const rng = Rng.make(4, "pca-test")
     const n = 500, d = 600, k = 30
