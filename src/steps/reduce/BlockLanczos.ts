@@ -43,6 +43,14 @@ const TOLERANCE = 1e-6
 const FIRST_GROWTH = 1.15
 /** Rows of Xc per fused pass of the operator's two products. */
 const CHUNK = 128
+/** A new basis row left with less than this fraction of ‖Xcᵀ Xc‖ after orthogonalisation is noise. */
+const BREAKDOWN = 1e-10
+
+const rowNorm = (a: Float64Array, i: number, d: number) => {
+  let sum = 0
+  for (let j = i * d; j < (i + 1) * d; j++) sum += a[j]! * a[j]!
+  return Math.sqrt(sum)
+}
 
 /**
  * A leading dimension of at least `length` doubles whose byte stride is an odd number of 64-byte
@@ -53,8 +61,12 @@ export const paddedStride = (length: number) => {
   return (lines % 2 === 1 ? lines : lines + 1) * 8
 }
 
-/** Rows of w (rows × d, contiguous) orthonormalised by modified Gram–Schmidt, twice; dependent rows become zero. */
-const orthonormalizeRows = (w: Float64Array, rows: number, d: number) => {
+/**
+ * Rows of w (rows × d, contiguous) orthonormalised by modified Gram–Schmidt, twice. A row left with
+ * less than 1e-8 of its norm depends on the rows before it: it is zeroed, and its index returned.
+ */
+const gramSchmidt = (w: Float64Array, rows: number, d: number) => {
+  const dependent = new Set<number>()
   for (let pass = 0; pass < 2; pass++) {
     for (let i = 0; i < rows; i++) {
       const row = w.subarray(i * d, (i + 1) * d)
@@ -68,15 +80,22 @@ const orthonormalizeRows = (w: Float64Array, rows: number, d: number) => {
       }
       let norm = 0
       for (let j = 0; j < d; j++) norm += row[j]! * row[j]!
-      if (norm > 1e-24 * before && norm > 0) {
+      if (norm > 1e-16 * before && norm > 0) {
         const scale = 1 / Math.sqrt(norm)
         for (let j = 0; j < d; j++) row[j]! *= scale
-      } else row.fill(0)
+      } else {
+        row.fill(0)
+        dependent.add(i)
+      }
     }
   }
+  return [...dependent]
 }
 
-/** Lower-triangular R with R Rᵀ = G (b × b), or undefined when G is not numerically positive definite. */
+/**
+ * Lower-triangular R with R Rᵀ = G (b × b), or undefined when some row keeps less than 1e-4 of its
+ * norm against the rows before it (R_ii² < 1e-8·G_ii): Cholesky QR would then magnify rounding errors.
+ */
 const cholesky = (g: Float64Array, b: number) => {
   const r = new Float64Array(b * b)
   for (let i = 0; i < b; i++) {
@@ -84,7 +103,7 @@ const cholesky = (g: Float64Array, b: number) => {
       let s = g[i * b + j]!
       for (let p = 0; p < j; p++) s -= r[i * b + p]! * r[j * b + p]!
       if (i === j) {
-        if (!(s > 1e-14 * g[i * b + i]!)) return undefined
+        if (!(s > 1e-8 * g[i * b + i]!)) return undefined
         r[i * b + i] = Math.sqrt(s)
       } else r[i * b + j] = s / r[j * b + j]!
     }
@@ -169,13 +188,23 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
   const left = kernels.take(n * b), w = kernels.take(b * d), before = kernels.take(b * d), scratch = kernels.take(b * d), wt = kernels.take(d * b)
   const coefficients = kernels.take((cap + b) * b), negated = kernels.take((cap + b) * b), small = kernels.take(b * b)
 
-  /** Orthonormalises w's rows (b × d) by Cholesky QR, twice, or by Gram–Schmidt when that breaks down. */
-  const orthonormalizeBlock = () => {
+  /**
+   * Orthonormalises w's rows (b × d), which are orthogonal to basis rows [0, rows): Cholesky QR, twice,
+   * when the block is well conditioned; else Gram–Schmidt, dependent rows restarted from random
+   * directions, the block projected off the basis again (normalising what is left of a nearly
+   * dependent row magnifies its rounding error along the basis) and Gram–Schmidt once more.
+   */
+  const orthonormalizeBlock = (rows: number) => {
     for (let pass = 0; pass < 2; pass++) {
       kernels.transpose(w.ptr, b, d, wt.ptr)
       kernels.gemm(b, b, d, w.ptr, d, 1, wt.ptr, b, small.ptr, b, 0)
       const r = cholesky(small.data, b)
-      if (r === undefined) return orthonormalizeRows(w.data, b, d)
+      if (r === undefined) {
+        for (const i of gramSchmidt(w.data, b, d)) for (let j = 0; j < d; j++) w.data[i * d + j] = rng.normal()
+        if (rows > 0) orthogonalizeAgainst(rows, discarded)
+        gramSchmidt(w.data, b, d)
+        return
+      }
       small.data.set(invertLower(r, b))
       kernels.gemm(b, d, b, small.ptr, b, 1, w.ptr, d, scratch.ptr, d, 0)
       w.data.set(scratch.data)
@@ -202,14 +231,16 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
   }
 
   const rng = Rng.make(options.seed, "pca")
+  const discarded = new Float64Array((cap + b) * b)
   for (let i = 0; i < b * d; i++) w.data[i] = rng.normal()
-  orthonormalizeBlock()
+  orthonormalizeBlock(0)
   for (let i = 0; i < b; i++) basis.data.set(w.data.subarray(i * d, (i + 1) * d), i * ld)
 
   // The Rayleigh quotient T = V Xcᵀ Xc Vᵀ, kept as its block columns: block j's holds rows 0 … j of it
   // (the rest of the column is T's symmetry).
   const columns: Array<Float64Array> = []
   const column = new Float64Array((cap + b) * b)
+  let scale = 0 // the largest ‖row of V_j Xcᵀ Xc‖ so far: a lower bound on ‖Xcᵀ Xc‖
   let nextSolve = Math.max(2 * k, k + b)
   let previous: { readonly rows: number; readonly logWorst: number } | undefined
   for (let rows = b; ; rows += b) {
@@ -223,11 +254,22 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
       kernels.gemm(count, b, d, chunk, ld, 1, wt.ptr, b, part, b, 0)
       kernels.gemm(b, d, count, part, 1, b, chunk, ld, w.ptr, d, r0 > 0 ? 1 : 0)
     }
+    for (let i = 0; i < b; i++) scale = Math.max(scale, rowNorm(w.data, i, d))
     orthogonalizeAgainst(rows, column)
     columns.push(column.slice(0, rows * b))
     // What is left of w is the coupling to the next block: before = L · V_next, V_next = w normalised.
     before.data.set(w.data)
-    orthonormalizeBlock()
+    // A row with (almost) nothing left lies in the basis's span: the basis holds an invariant subspace
+    // (all of Xc's row space, when n < d). Normalising its rounding noise would break orthogonality, so
+    // it restarts from a random direction orthogonal to the basis; its coupling stays the tiny one.
+    let restarted = false
+    for (let i = 0; i < b; i++) {
+      if (rowNorm(w.data, i, d) > BREAKDOWN * scale) continue
+      for (let j = 0; j < d; j++) w.data[i * d + j] = rng.normal()
+      restarted = true
+    }
+    if (restarted) orthogonalizeAgainst(rows, discarded)
+    orthonormalizeBlock(rows)
     const exhausted = rows + b > cap
     if (exhausted || rows >= nextSolve) {
       const projected = new Float64Array(rows * rows)

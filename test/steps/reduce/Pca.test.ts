@@ -115,6 +115,18 @@ describe("PCA (spec/surrogate.md §2)", () => {
     matchesExact(lanczos, exact)
   })
 
+  it("block Lanczos on wide data (n < d): the basis outgrows the rows' span and stays orthonormal", () => {
+    // 60 rows span 59 dimensions; a flat spectrum keeps the fit going past them, into directions that
+    // Xcᵀ Xc sends to zero, whose rounding noise must not be normalised into the basis.
+    const rng = Rng.make(6, "pca-test")
+    const n = 60, d = 900, k = 50
+    const x = Array.from({ length: n * d }, () => rng.normal())
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 1 })
+    expect([lanczos.solver, lanczos.converged]).toEqual(["block-lanczos", true])
+    expect(lanczos.basis).toBeGreaterThan(n)
+    matchesExact(lanczos, Pca.fit(x, n, d, k))
+  })
+
   it("block Lanczos finds every copy of a singular value repeated more often than its block is wide", () => {
     // Walsh columns (orthogonal, mean zero): 40 of scale 10 give one singular value of multiplicity 40,
     // more than the 16 directions of the first block; the rest decay.
