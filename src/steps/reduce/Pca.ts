@@ -21,18 +21,17 @@ export interface Model {
   readonly explainedVariance: Float64Array
   /** Σ explained variance / total variance. */
   readonly explainedRatio: number
+  /** The solver whose result this is. */
   readonly solver: "gram" | "scatter" | "block-lanczos"
-  /** Rows of the block Lanczos basis (0 for the exact solvers). */
+  /** Rows of the block Lanczos basis: at convergence, or at its cap when the exact solver took over (else 0). */
   readonly basis: number
-  /** False only when block Lanczos stopped at its cap before every Ritz pair met the residual bound. */
-  readonly converged: boolean
 }
 
 export interface Options {
   /** Largest min(n, d) solved exactly (an m × m eigen-decomposition). */
   readonly exactUpTo?: number
   readonly seed?: number
-  /** Cap on the rows of the block Lanczos basis (default 16·k, at least k + 16). */
+  /** Cap on the rows of the block Lanczos basis (default max(16·k, 512), at least k + 16); the exact solver takes over from a fit that reaches it. */
   readonly maxBasis?: number
 }
 
@@ -85,7 +84,7 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
     const vt = k.take(d * components), v = k.take(components * d)
     k.gemm(d, components, n, xt.ptr, n, 1, scaled.ptr, components, vt.ptr, components, 0)
     k.transpose(vt.ptr, d, components, v.ptr)
-    return { sigma, v: Float64Array.from(v.data), solver: "gram" as const, basis: 0, converged: true }
+    return { sigma, v: Float64Array.from(v.data), solver: "gram" as const }
   }
   // Xcᵀ Xc, with Xc read transposed as the left operand.
   const ld = BlockLanczos.paddedStride(d)
@@ -95,7 +94,7 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
   symmetricProduct(k, d, n, xc.ptr, 1, ld, xc.ptr, ld, scatter)
   const { values, vectors } = SymmetricEigen.largest(scatter.data, d, components)
   const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
-  return { sigma, v: vectors, solver: "scatter" as const, basis: 0, converged: true }
+  return { sigma, v: vectors, solver: "scatter" as const }
 }
 
 export const fit = (x: ArrayLike<number>, n: number, d: number, components: number, options: Options = {}): Model => {
@@ -109,9 +108,11 @@ export const fit = (x: ArrayLike<number>, n: number, d: number, components: numb
     throw new RangeError(`pca: row ${row}, column ${column} is ${x[row * d + column]}, expected a finite number`)
   }
   // Block Lanczos needs room for a few blocks beyond k; below that the exact solvers are cheap anyway.
-  const solved = Math.min(n, d) <= (options.exactUpTo ?? 1024) || d < 4 * k
-    ? exact(x, n, d, k, mean)
-    : { ...BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: options.seed ?? 0, maxBasis: options.maxBasis ?? 16 * k }), solver: "block-lanczos" as const }
+  // A fit that reaches its cap before the bound holds is not trusted: the exact solver takes over.
+  const lanczos = Math.min(n, d) <= (options.exactUpTo ?? 1024) || d < 4 * k
+    ? undefined
+    : BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: options.seed ?? 0, maxBasis: options.maxBasis ?? Math.max(16 * k, 512) })
+  const solved = lanczos?.converged ? { ...lanczos, solver: "block-lanczos" as const } : exact(x, n, d, k, mean)
   const { sigma, v } = solved
   const top = sigma[0] ?? 0
   for (let c = 0; c < k; c++) {
@@ -139,8 +140,7 @@ export const fit = (x: ArrayLike<number>, n: number, d: number, components: numb
     explainedVariance,
     explainedRatio: total === 0 ? 0 : explained / total,
     solver: solved.solver,
-    basis: solved.basis,
-    converged: solved.converged
+    basis: lanczos?.basis ?? 0
   }
 }
 
