@@ -200,7 +200,7 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
       kernels.gemm(b, b, d, w.ptr, d, 1, wt.ptr, b, small.ptr, b, 0)
       const r = cholesky(small.data, b)
       if (r === undefined) {
-        for (const i of gramSchmidt(w.data, b, d)) for (let j = 0; j < d; j++) w.data[i * d + j] = rng.normal()
+        for (const i of gramSchmidt(w.data, b, d)) for (let c = 0; c < d; c++) w.data[i * d + c] = rng.normal()
         if (rows > 0) orthogonalizeAgainst(rows, discarded)
         gramSchmidt(w.data, b, d)
         return
@@ -265,7 +265,7 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
     let restarted = false
     for (let i = 0; i < b; i++) {
       if (rowNorm(w.data, i, d) > BREAKDOWN * scale) continue
-      for (let j = 0; j < d; j++) w.data[i * d + j] = rng.normal()
+      for (let c = 0; c < d; c++) w.data[i * d + c] = rng.normal()
       restarted = true
     }
     if (restarted) orthogonalizeAgainst(rows, discarded)
