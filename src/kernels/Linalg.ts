@@ -74,7 +74,7 @@ const memoryFor = (bytes: number, pool: string | undefined) => {
   return memory
 }
 
-const instance = <A extends Float32Array | Float64Array>(sizes: ReadonlyArray<number>, bytesPerElement: number, view: (buffer: ArrayBuffer, ptr: number, length: number) => A, pool: string | undefined) => {
+const instance = <A extends Float32Array | Float64Array>(sizes: ReadonlyArray<number>, bytesPerElement: number, view: (buffer: ArrayBuffer, ptr: number, length: number) => A, pool?: string) => {
   const padded = (length: number) => Math.ceil((length * bytesPerElement) / 16) * 16
   const bytes = sizes.reduce((sum, n) => sum + padded(n), 0)
   const memory = memoryFor(bytes, pool)
@@ -93,7 +93,7 @@ const instance = <A extends Float32Array | Float64Array>(sizes: ReadonlyArray<nu
 
 /** Single-precision kernels with room for buffers of the given lengths, taken in any order. */
 export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & Layers => {
-  const { exports, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length), undefined)
+  const { exports, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length))
   return {
     gemm: exports.gemm32,
     transpose: exports.transpose32,

@@ -11,6 +11,7 @@
  */
 import * as Rng from "../../core/Rng.ts"
 import * as Linalg from "../../kernels/Linalg.ts"
+import { centred, paddedStride } from "./Centred.ts"
 import * as SymmetricEigen from "./SymmetricEigen.ts"
 
 export interface Result {
@@ -50,15 +51,6 @@ const rowNorm = (a: Float64Array, i: number, d: number) => {
   let sum = 0
   for (let j = i * d; j < (i + 1) * d; j++) sum += a[j]! * a[j]!
   return Math.sqrt(sum)
-}
-
-/**
- * A leading dimension of at least `length` doubles whose byte stride is an odd number of 64-byte
- * lines: rows 32 KiB apart (d = 4,096) all map to the same cache sets and halve the GEMM's speed.
- */
-export const paddedStride = (length: number) => {
-  const lines = Math.ceil(length / 8)
-  return (lines % 2 === 1 ? lines : lines + 1) * 8
 }
 
 /**
@@ -182,8 +174,7 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
   const cap = Math.max(Math.min(options.maxBasis, d), Math.min(k + b, d))
   const ld = paddedStride(d)
   const kernels = Linalg.double([n * ld, (cap + b) * ld, n * b, b * d, b * d, b * d, d * b, (cap + b) * b, (cap + b) * b, b * b, k * cap, k * d], "pca")
-  const xc = kernels.take(n * ld)
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * ld + j] = x[i * d + j]! - mean[j]!
+  const xc = centred(kernels, x, n, d, mean, ld)
   const basis = kernels.take((cap + b) * ld) // rows V_0, V_1, …, one block of b rows each
   const left = kernels.take(n * b), w = kernels.take(b * d), before = kernels.take(b * d), scratch = kernels.take(b * d), wt = kernels.take(d * b)
   const coefficients = kernels.take((cap + b) * b), negated = kernels.take((cap + b) * b), small = kernels.take(b * b)
@@ -200,7 +191,7 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
       kernels.gemm(b, b, d, w.ptr, d, 1, wt.ptr, b, small.ptr, b, 0)
       const r = cholesky(small.data, b)
       if (r === undefined) {
-        for (const i of gramSchmidt(w.data, b, d)) for (let c = 0; c < d; c++) w.data[i * d + c] = rng.normal()
+        randomize(gramSchmidt(w.data, b, d))
         if (rows > 0) orthogonalizeAgainst(rows, discarded)
         gramSchmidt(w.data, b, d)
         return
@@ -230,9 +221,14 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
     }
   }
 
+  /** Rows `which` of w restart from random directions. */
+  const randomize = (which: ReadonlyArray<number>) => {
+    for (const i of which) for (let c = 0; c < d; c++) w.data[i * d + c] = rng.normal()
+  }
+
   const rng = Rng.make(options.seed, "pca")
   const discarded = new Float64Array((cap + b) * b)
-  for (let i = 0; i < b * d; i++) w.data[i] = rng.normal()
+  randomize(Array.from({ length: b }, (_, i) => i))
   orthonormalizeBlock(0)
   for (let i = 0; i < b; i++) basis.data.set(w.data.subarray(i * d, (i + 1) * d), i * ld)
 
@@ -262,13 +258,9 @@ const run = (x: ArrayLike<number>, n: number, d: number, mean: Float64Array, k: 
     // A row with (almost) nothing left lies in the basis's span: the basis holds an invariant subspace
     // (all of Xc's row space, when n < d). Normalising its rounding noise would break orthogonality, so
     // it restarts from a random direction orthogonal to the basis; its coupling stays the tiny one.
-    let restarted = false
-    for (let i = 0; i < b; i++) {
-      if (rowNorm(w.data, i, d) > BREAKDOWN * scale) continue
-      for (let c = 0; c < d; c++) w.data[i * d + c] = rng.normal()
-      restarted = true
-    }
-    if (restarted) orthogonalizeAgainst(rows, discarded)
+    const noise = Array.from({ length: b }, (_, i) => i).filter((i) => rowNorm(w.data, i, d) <= BREAKDOWN * scale)
+    randomize(noise)
+    if (noise.length > 0) orthogonalizeAgainst(rows, discarded)
     orthonormalizeBlock(rows)
     const exhausted = rows + b > cap
     if (exhausted || rows >= nextSolve) {

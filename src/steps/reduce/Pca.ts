@@ -8,6 +8,7 @@
  */
 import * as Linalg from "../../kernels/Linalg.ts"
 import * as BlockLanczos from "./BlockLanczos.ts"
+import { centred, paddedStride } from "./Centred.ts"
 import * as SymmetricEigen from "./SymmetricEigen.ts"
 
 export interface Model {
@@ -37,13 +38,6 @@ export interface Options {
 
 type Kernels = Linalg.Kernels<Float64Array>
 
-/** Xc = X − μ, row-major in kernel memory with leading dimension ld (≥ d). */
-const centred = (k: Kernels, x: ArrayLike<number>, n: number, d: number, mean: Float64Array, ld = d) => {
-  const xc = k.take(n * ld)
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc.data[i * ld + j] = x[i * d + j]! - mean[j]!
-  return xc
-}
-
 const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
   const mean = new Float64Array(d)
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j]! += x[i * d + j]!
@@ -52,16 +46,19 @@ const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
 }
 
 /**
- * C (m × m) = A · B for a product known to be symmetric (a Gram or scatter matrix): only the blocks on
- * and below the diagonal are computed, 64 rows at a time, and the upper triangle is copied from the
- * lower. Each entry is the same sum in the same order as the full product's, so the bits are the same.
+ * The top eigenpairs of C = A · B (m × m), a product known to be symmetric (a Gram or scatter matrix),
+ * as singular values σ = √λ and eigenvectors. Only the blocks on and below the diagonal are computed,
+ * 64 rows at a time, as the eigensolver reads only the lower triangle; each entry is the same sum in
+ * the same order as the full product's.
  */
-const symmetricProduct = (k: Kernels, m: number, depth: number, a: number, ars: number, acs: number, b: number, ldb: number, c: Linalg.Buffer<Float64Array>) => {
+const productEigen = (k: Kernels, m: number, depth: number, a: number, ars: number, acs: number, b: number, ldb: number, components: number) => {
+  const c = k.take(m * m)
   for (let i0 = 0; i0 < m; i0 += 64) {
     const rows = Math.min(64, m - i0)
     k.gemm(rows, i0 + rows, depth, a + i0 * ars * 8, ars, acs, b, ldb, c.ptr + i0 * m * 8, m, 0)
   }
-  for (let i = 0; i < m; i++) for (let j = i + 1; j < m; j++) c.data[i * m + j] = c.data[j * m + i]!
+  const { values, vectors } = SymmetricEigen.largest(c.data, m, components)
+  return { sigma: values.map((value) => Math.sqrt(Math.max(value, 0))), vectors }
 }
 
 /**
@@ -75,10 +72,7 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
     const xc = centred(k, x, n, d, mean)
     const xt = k.take(d * n)
     k.transpose(xc.ptr, n, d, xt.ptr)
-    const gram = k.take(n * n)
-    symmetricProduct(k, n, d, xc.ptr, d, 1, xt.ptr, n, gram)
-    const { values, vectors } = SymmetricEigen.largest(gram.data, n, components)
-    const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
+    const { sigma, vectors } = productEigen(k, n, d, xc.ptr, d, 1, xt.ptr, n, components)
     const scaled = k.take(n * components)
     for (let c = 0; c < components; c++) if (sigma[c]! > 0) for (let r = 0; r < n; r++) scaled.data[r * components + c] = vectors[c * n + r]! / sigma[c]!
     const vt = k.take(d * components), v = k.take(components * d)
@@ -87,13 +81,10 @@ const exact = (x: ArrayLike<number>, n: number, d: number, components: number, m
     return { sigma, v: Float64Array.from(v.data), solver: "gram" as const }
   }
   // Xcᵀ Xc, with Xc read transposed as the left operand.
-  const ld = BlockLanczos.paddedStride(d)
+  const ld = paddedStride(d)
   const k = Linalg.double([n * ld, d * d], "pca")
   const xc = centred(k, x, n, d, mean, ld)
-  const scatter = k.take(d * d)
-  symmetricProduct(k, d, n, xc.ptr, 1, ld, xc.ptr, ld, scatter)
-  const { values, vectors } = SymmetricEigen.largest(scatter.data, d, components)
-  const sigma = values.map((value) => Math.sqrt(Math.max(value, 0)))
+  const { sigma, vectors } = productEigen(k, d, n, xc.ptr, 1, ld, xc.ptr, ld, components)
   return { sigma, v: vectors, solver: "scatter" as const }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
 import * as Rng from "../../../src/core/Rng.ts"
 import * as BlockLanczos from "../../../src/steps/reduce/BlockLanczos.ts"
+import * as Centred from "../../../src/steps/reduce/Centred.ts"
 import * as Pca from "../../../src/steps/reduce/Pca.ts"
 
 const close = (actual: ArrayLike<number>, expected: ReadonlyArray<number>, digits = 6) =>
@@ -82,24 +83,31 @@ describe("PCA (spec/surrogate.md §2)", () => {
     }
   }
 
+  /** Fits x with block Lanczos (forced) and exactly; the first must match the second. */
+  const lanczosAgainstExact = (x: ReadonlyArray<number>, n: number, d: number, k: number, seed: number) => {
+    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed })
+    expect(lanczos.solver).toBe("block-lanczos")
+    const exact = Pca.fit(x, n, d, k)
+    matchesExact(lanczos, exact)
+    return { lanczos, exact }
+  }
+  const gaussian = (seed: number, count: number) => {
+    const rng = Rng.make(seed, "pca-test")
+    return Array.from({ length: count }, () => rng.normal())
+  }
+
   it("block Lanczos matches the exact solver on a decaying spectrum: σ to 1e-6 relative, |cos| ≥ 0.9999", () => {
     const rng = Rng.make(3, "pca-test")
     const n = 300, d = 200, k = 20
     const latent = Array.from({ length: n * d }, () => rng.normal())
     const x = latent.map((v, i) => v * Math.exp(-(i % d) / 15))
-    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 5 })
-    expect(lanczos.solver).toBe("block-lanczos")
-    matchesExact(lanczos, Pca.fit(x, n, d, k))
+    lanczosAgainstExact(x, n, d, k, 5)
   })
 
   it("block Lanczos converges on a flat spectrum (Gaussian data) before its basis spans the data", () => {
-    const rng = Rng.make(4, "pca-test")
     const n = 500, d = 600, k = 30
-    const x = Array.from({ length: n * d }, () => rng.normal())
-    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 1 })
-    expect(lanczos.solver).toBe("block-lanczos")
+    const { lanczos } = lanczosAgainstExact(gaussian(4, n * d), n, d, k, 1)
     expect(lanczos.basis).toBeLessThan(n - 1) // the rows span n − 1 dimensions: converged, not exhausted
-    matchesExact(lanczos, Pca.fit(x, n, d, k))
   })
 
   it("block Lanczos on rank-deficient data: the missing components are zero, the rest exact", () => {
@@ -107,24 +115,17 @@ describe("PCA (spec/surrogate.md §2)", () => {
     const n = 300, d = 200, rank = 6, k = 20
     const a = Array.from({ length: n * rank }, () => rng.normal()), b = Array.from({ length: rank * d }, () => rng.normal())
     const x = Array.from({ length: n * d }, (_, i) => a.slice(Math.floor(i / d) * rank, Math.floor(i / d) * rank + rank).reduce((s, v, r) => s + v * b[r * d + (i % d)]!, 0))
-    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 2 })
-    expect(lanczos.solver).toBe("block-lanczos")
-    const exact = Pca.fit(x, n, d, k)
+    const { lanczos, exact } = lanczosAgainstExact(x, n, d, k, 2)
     expect(Array.from(lanczos.singularValues.subarray(rank))).toEqual(new Array(k - rank).fill(0))
     expect(Array.from(exact.singularValues.subarray(rank))).toEqual(new Array(k - rank).fill(0))
-    matchesExact(lanczos, exact)
   })
 
   it("block Lanczos on wide data (n < d): the basis outgrows the rows' span and stays orthonormal", () => {
     // 60 rows span 59 dimensions; a flat spectrum keeps the fit going past them, into directions that
     // Xcᵀ Xc sends to zero, whose rounding noise must not be normalised into the basis.
-    const rng = Rng.make(6, "pca-test")
     const n = 60, d = 900, k = 50
-    const x = Array.from({ length: n * d }, () => rng.normal())
-    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 1 })
-    expect(lanczos.solver).toBe("block-lanczos")
+    const { lanczos } = lanczosAgainstExact(gaussian(6, n * d), n, d, k, 1)
     expect(lanczos.basis).toBeGreaterThan(n)
-    matchesExact(lanczos, Pca.fit(x, n, d, k))
   })
 
   it("block Lanczos finds every copy of a singular value repeated more often than its block is wide", () => {
@@ -136,11 +137,8 @@ describe("PCA (spec/surrogate.md §2)", () => {
       const i = Math.floor(at / d), j = at % d
       return (parity(i & (j + 1)) ? -1 : 1) * (j < 40 ? 10 : 5 * Math.exp(-(j - 40) / 50))
     })
-    const lanczos = Pca.fit(x, n, d, k, { exactUpTo: 10, seed: 3 })
-    expect(lanczos.solver).toBe("block-lanczos")
-    const exact = Pca.fit(x, n, d, k)
+    const { exact } = lanczosAgainstExact(x, n, d, k, 3)
     expect(exact.singularValues[39]).toBeCloseTo(10 * Math.sqrt(n), 9)
-    matchesExact(lanczos, exact)
     const mean = new Float64Array(d) // Walsh columns have mean zero
     const direct = BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: 3, maxBasis: 16 * k })
     expect(direct.block).toBeGreaterThan(40)
@@ -148,9 +146,8 @@ describe("PCA (spec/surrogate.md §2)", () => {
   })
 
   it("block Lanczos stopped at its basis cap says so, and the exact solver takes over", () => {
-    const rng = Rng.make(4, "pca-test")
     const n = 500, d = 600, k = 30
-    const x = Array.from({ length: n * d }, () => rng.normal())
+    const x = gaussian(4, n * d)
     const mean = Float64Array.from({ length: d }, (_, j) => Array.from({ length: n }, (_, i) => x[i * d + j]!).reduce((a, v) => a + v, 0) / n)
     const direct = BlockLanczos.largestRightSingular(x, n, d, mean, k, { seed: 1, maxBasis: 64 })
     expect([direct.converged, direct.basis]).toEqual([false, 64])
@@ -160,6 +157,6 @@ describe("PCA (spec/surrogate.md §2)", () => {
   })
 
   it("pads a leading dimension to an odd number of cache lines", () => {
-    expect([4096, 4097, 8, 16, 3516].map(BlockLanczos.paddedStride)).toEqual([4104, 4104, 8, 24, 3528])
+    expect([4096, 4097, 8, 16, 3516].map(Centred.paddedStride)).toEqual([4104, 4104, 8, 24, 3528])
   })
 })
