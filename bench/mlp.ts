@@ -3,11 +3,12 @@
  * (PyTorch CPU, one thread, the same shapes: n = 260 rows, batch 32, MSE + L1 on the output weights,
  * Adam betas 0.9/0.99, Xavier init), alternating with it in the same run.
  *
- *   node --import tsx bench/mlp.ts
+ *   node --import tsx bench/mlp.ts        (COLE_KERNELS=wasm: on the WebAssembly kernels)
  */
 import { spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Rng from "../src/core/Rng.ts"
+import * as Linalg from "../src/kernels/Linalg.ts"
 import * as Mlp from "../src/steps/surrogate/Mlp.ts"
 
 const shapes = [
@@ -19,7 +20,7 @@ const n = 260
 // and the ratio reported is the median of the rounds' ratios.
 const ROUNDS = 11
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`MLP optimizer steps/s, n = ${n}, batch 32, node ${process.version}, median of ${ROUNDS} alternating rounds`)
+console.log(`MLP optimizer steps/s, n = ${n}, batch 32, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
 console.log("| shape | cole | PyTorch (1 thread) | ratio |")
 console.log("| --- | --- | --- | --- |")
 for (const s of shapes) {

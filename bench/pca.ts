@@ -15,6 +15,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import * as Rng from "../src/core/Rng.ts"
+import * as Linalg from "../src/kernels/Linalg.ts"
 import * as Pca from "../src/steps/reduce/Pca.ts"
 
 const n = 3516, d = 4096, k = 128, ROUNDS = 3
@@ -52,7 +53,7 @@ const cole = { gaussian: [] as Array<number>, decaying: [] as Array<number> }
 const sklearn = { gaussian: { full: [] as Array<number>, randomized: [] as Array<number> }, decaying: { full: [] as Array<number>, randomized: [] as Array<number> } }
 const basis = { gaussian: 0, decaying: 0 }
 let accuracy: Record<string, { max_sigma_error: number; components_within: number }> = {}
-console.log(`PCA fit ${n} × ${d} → ${k}, node ${process.version}, median of ${ROUNDS} alternating rounds`)
+console.log(`PCA fit ${n} × ${d} → ${k}, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
 try {
   writeFileSync(join(dir, "decaying.f32"), decaying)
   for (let round = 0; round < ROUNDS; round++) {

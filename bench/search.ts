@@ -15,6 +15,7 @@ import * as Executor from "../src/core/Executor.ts"
 import * as Pipeline from "../src/core/Pipeline.ts"
 import * as Progress from "../src/core/Progress.ts"
 import * as Store from "../src/core/Store.ts"
+import * as Linalg from "../src/kernels/Linalg.ts"
 import { search } from "../src/search/SearchStep.ts"
 import { Nb201Benchmark } from "../src/steps/Evaluator.ts"
 import { Architectures, Encode, Evaluate, Search } from "../src/steps/Services.ts"
@@ -59,7 +60,7 @@ const reference = (preset: string, fits: number) => {
 // and the ratio reported is the median of the rounds' ratios.
 const ROUNDS = 5
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-console.log(`BANANAS trial, path-naslib, one core, node ${process.version}, median of ${ROUNDS} alternating rounds`)
+console.log(`BANANAS trial, path-naslib, one core, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
 console.log("| preset | fits | cole | PyTorch fits alone (1 thread) | ratio |")
 console.log("| --- | --- | --- | --- | --- |")
 for (const [preset, fits] of [["cole-paper", 12], ["naslib-default", 6]] as const) {

@@ -5,6 +5,7 @@
  * its buffers out of it: a trainer per worker thread shares nothing.
  */
 import { readFileSync } from "node:fs"
+import { native } from "./Native.ts"
 
 const compiled = new WebAssembly.Module(readFileSync(new URL("./linalg.wasm", import.meta.url)))
 
@@ -88,16 +89,28 @@ const instance = <A extends Float32Array | Float64Array>(sizes: ReadonlyArray<nu
     if (pool !== undefined) data.fill(0) // a pooled memory holds the previous computation's values
     return { ptr, data }
   }
-  return { exports, take }
+  return { exports, memory, take }
 }
 
+/**
+ * Where the GEMM and Adam run: "native" (native/kernels.cc, wider SIMD) when it is loaded, else "wasm".
+ * The results are the same bit for bit; tests pick "wasm" to compare the two.
+ */
+export type Backend = "native" | "wasm"
+
+export const preferred: Backend = native === undefined ? "wasm" : "native"
+
+/** The kernels in use, for benchmark headers: "native (avx512f)" or "WebAssembly SIMD". */
+export const inUse = native === undefined ? "WebAssembly SIMD" : `native (${native.isa})`
+
 /** Single-precision kernels with room for buffers of the given lengths, taken in any order. */
-export const single = (sizes: ReadonlyArray<number>): Kernels<Float32Array> & Layers => {
-  const { exports, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length))
+export const single = (sizes: ReadonlyArray<number>, backend: Backend = preferred): Kernels<Float32Array> & Layers => {
+  const { exports, memory, take } = instance(sizes, 4, (buffer, ptr, length) => new Float32Array(buffer, ptr, length))
+  const fast = backend === "native" ? native : undefined
   return {
-    gemm: exports.gemm32,
+    gemm: fast === undefined ? exports.gemm32 : (...args) => fast.gemm32(memory.buffer, ...args),
     transpose: exports.transpose32,
-    adam: exports.adam32,
+    adam: fast === undefined ? exports.adam32 : (...args) => fast.adam32(memory.buffer, ...args),
     fillRows: exports.fillRows32,
     activate: exports.activate32,
     columnSums: exports.columnSums32,
@@ -117,7 +130,9 @@ export interface Double extends Kernels<Float64Array> {
  * Double-precision kernels with room for buffers of the given lengths, taken in any order; with a
  * `pool` name, over that name's memory on this thread (grown as needed, kept between calls).
  */
-export const double = (sizes: ReadonlyArray<number>, pool?: string): Double => {
-  const { exports, take } = instance(sizes, 8, (buffer, ptr, length) => new Float64Array(buffer, ptr, length), pool)
-  return { gemm: exports.gemm64, transpose: exports.transpose64, tridiagonalPass: exports.tridiagonalPass64, take }
+export const double = (sizes: ReadonlyArray<number>, pool?: string, backend: Backend = preferred): Double => {
+  const { exports, memory, take } = instance(sizes, 8, (buffer, ptr, length) => new Float64Array(buffer, ptr, length), pool)
+  const fast = backend === "native" ? native : undefined
+  const gemm: Gemm = fast === undefined ? exports.gemm64 : (...args) => fast.gemm64(memory.buffer, ...args)
+  return { gemm, transpose: exports.transpose64, tridiagonalPass: exports.tridiagonalPass64, take }
 }

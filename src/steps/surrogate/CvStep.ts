@@ -35,7 +35,7 @@ export const crossValidate = Step.implement(CrossValidate, {
   // block Lanczos (new rounding of every reduced input).
   version: 4,
   params: Params,
-  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../reduce/BlockLanczos.ts", "../reduce/Centred.ts", "../reduce/SymmetricEigen.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm"].map((f) => new URL(f, import.meta.url).href)],
+  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts", "../reduce/Pca.ts", "../reduce/BlockLanczos.ts", "../reduce/Centred.ts", "../reduce/SymmetricEigen.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm", "../../kernels/Native.ts", "../../../native/kernels.cc"].map((f) => new URL(f, import.meta.url).href)],
   run: ({ features, objective }, params, context) =>
     Effect.gen(function*() {
       // Rows = the objective's architectures, in its order, each with its features.
