@@ -142,7 +142,7 @@ typedef void Gemm32Kernel(int, int, int, const float*, long, long, const float*,
 typedef void Gemm64Kernel(int, int, int, const double*, long, long, const double*, long, double*, long, bool);
 typedef void Adam32Kernel(float*, const float*, float*, float*, int, float, float, float, float);
 
-// One clone per instruction set; the widest the CPU runs is picked once, at load. Register budgets:
+// One clone per instruction set; the widest the CPU runs is used. Register budgets:
 // AVX-512 has 32 vector registers (8 × 2 accumulators), AVX2 and SSE2 16 (4 × 2).
 #if defined(__x86_64__)
 #define CLONE(name, isa) __attribute__((target(isa))) void name
@@ -157,26 +157,27 @@ void gemm32Base(int m, int n, int k, const float* a, long ars, long acs, const f
 void gemm64Base(int m, int n, int k, const double* a, long ars, long acs, const double* b, long ldb, double* c, long ldc, bool acc) { gemm<double, 16, 4>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
 void adam32Base(float* p, const float* g, float* m, float* v, int count, float b1, float b2, float s, float e) { adam<16>(p, g, m, v, count, b1, b2, s, e); }
 
-struct Chosen {
-  Gemm32Kernel* gemm32 = gemm32Base;
-  Gemm64Kernel* gemm64 = gemm64Base;
-  Adam32Kernel* adam32 = adam32Base;
-  const char* isa = "sse2";
+struct Kernels {
+  const char* isa;
+  Gemm32Kernel* gemm32;
+  Gemm64Kernel* gemm64;
+  Adam32Kernel* adam32;
+  bool runs;  // whether this CPU has the instruction set
 };
 
-Chosen choose() {
-  Chosen c;
+const Kernels* instructionSets(size_t* count) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) return Chosen{gemm32Avx512, gemm64Avx512, adam32Avx512, "avx512f"};
-  if (__builtin_cpu_supports("avx2")) return Chosen{gemm32Avx2, gemm64Avx2, adam32Avx2, "avx2"};
+  static const Kernels sets[] = {
+      {"avx512f", gemm32Avx512, gemm64Avx512, adam32Avx512, __builtin_cpu_supports("avx512f") != 0},
+      {"avx2", gemm32Avx2, gemm64Avx2, adam32Avx2, __builtin_cpu_supports("avx2") != 0},
+      {"sse2", gemm32Base, gemm64Base, adam32Base, true}};
 #else
-  c.isa = "generic";
+  static const Kernels sets[] = {{"generic", gemm32Base, gemm64Base, adam32Base, true}};
 #endif
-  return c;
+  *count = sizeof sets / sizeof sets[0];
+  return sets;
 }
-
-const Chosen chosen = choose();
 
 // ---- Node-API glue: arguments as the WebAssembly kernels take them, after the memory's ArrayBuffer.
 
@@ -192,8 +193,11 @@ struct Args {
   size_t length = 0;
 };
 
-bool read(napi_env env, napi_callback_info info, Args& args, size_t expected) {
-  if (napi_get_cb_info(env, info, &args.count, args.values, nullptr, nullptr) != napi_ok) return false;
+// Reads the arguments and the kernel set the function was created for.
+bool read(napi_env env, napi_callback_info info, Args& args, size_t expected, const Kernels** kernels) {
+  void* set = nullptr;
+  if (napi_get_cb_info(env, info, &args.count, args.values, nullptr, &set) != napi_ok) return false;
+  *kernels = static_cast<const Kernels*>(set);
   if (args.count != expected) return fail(env, "native kernel: wrong number of arguments");
   void* data = nullptr;
   if (napi_get_arraybuffer_info(env, args.values[0], &data, &args.length) != napi_ok) return fail(env, "native kernel: the first argument must be an ArrayBuffer");
@@ -215,10 +219,11 @@ bool within(napi_env env, const Args& args, int64_t ptr, int64_t size, int64_t l
 }
 
 template <class T, class Kernel>
-napi_value gemmBinding(napi_env env, napi_callback_info info, Kernel* kernel) {
+napi_value gemmBinding(napi_env env, napi_callback_info info, Kernel* Kernels::*which) {
   Args args;
+  const Kernels* kernels;
   int64_t v[11];
-  if (!read(env, info, args, 12) || !integers(env, args, 1, 12, v)) return nullptr;
+  if (!read(env, info, args, 12, &kernels) || !integers(env, args, 1, 12, v)) return nullptr;
   const int64_t m = v[0], n = v[1], k = v[2], a = v[3], ars = v[4], acs = v[5], b = v[6], ldb = v[7], c = v[8], ldc = v[9];
   if (m < 0 || n < 0 || k < 0 || ars < 0 || acs < 0 || ldb < 0 || ldc < 0 || m > INT32_MAX || n > INT32_MAX || k > INT32_MAX) {
     fail(env, "native gemm: negative size or stride");
@@ -229,18 +234,19 @@ napi_value gemmBinding(napi_env env, napi_callback_info info, Kernel* kernel) {
   if (k > 0 && !within(env, args, a, size, (m - 1) * ars + (k - 1) * acs)) return nullptr;
   if (k > 0 && !within(env, args, b, size, (k - 1) * ldb + n - 1)) return nullptr;
   if (!within(env, args, c, size, (m - 1) * ldc + n - 1)) return nullptr;
-  kernel(m, n, k, reinterpret_cast<const T*>(args.base + a), ars, acs, reinterpret_cast<const T*>(args.base + b), ldb, reinterpret_cast<T*>(args.base + c), ldc, v[10] != 0);
+  (kernels->*which)(m, n, k, reinterpret_cast<const T*>(args.base + a), ars, acs, reinterpret_cast<const T*>(args.base + b), ldb, reinterpret_cast<T*>(args.base + c), ldc, v[10] != 0);
   return nullptr;
 }
 
-napi_value Gemm32(napi_env env, napi_callback_info info) { return gemmBinding<float>(env, info, chosen.gemm32); }
-napi_value Gemm64(napi_env env, napi_callback_info info) { return gemmBinding<double>(env, info, chosen.gemm64); }
+napi_value Gemm32(napi_env env, napi_callback_info info) { return gemmBinding<float>(env, info, &Kernels::gemm32); }
+napi_value Gemm64(napi_env env, napi_callback_info info) { return gemmBinding<double>(env, info, &Kernels::gemm64); }
 
 napi_value Adam(napi_env env, napi_callback_info info) {
   Args args;
+  const Kernels* kernels;
   int64_t v[5];
   double h[4];
-  if (!read(env, info, args, 10) || !integers(env, args, 1, 6, v)) return nullptr;
+  if (!read(env, info, args, 10, &kernels) || !integers(env, args, 1, 6, v)) return nullptr;
   for (int i = 0; i < 4; i++)
     if (napi_get_value_double(env, args.values[6 + i], &h[i]) != napi_ok) {
       fail(env, "native adam: expected a number");
@@ -255,7 +261,7 @@ napi_value Adam(napi_env env, napi_callback_info info) {
   for (int i = 0; i < 4; i++)
     if (!within(env, args, v[i], 4, count - 1)) return nullptr;
   char* base = args.base;
-  chosen.adam32(reinterpret_cast<float*>(base + v[0]), reinterpret_cast<const float*>(base + v[1]), reinterpret_cast<float*>(base + v[2]), reinterpret_cast<float*>(base + v[3]),
+  kernels->adam32(reinterpret_cast<float*>(base + v[0]), reinterpret_cast<const float*>(base + v[1]), reinterpret_cast<float*>(base + v[2]), reinterpret_cast<float*>(base + v[3]),
                 static_cast<int>(count), static_cast<float>(h[0]), static_cast<float>(h[1]), static_cast<float>(h[2]), static_cast<float>(h[3]));
   return nullptr;
 }
@@ -266,20 +272,40 @@ napi_value Adam(napi_env env, napi_callback_info info) {
 #define COLE_SOURCE_HASH ""
 #endif
 
-NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+// The functions of one kernel set, on `target`.
+void define(napi_env env, napi_value target, const Kernels* kernels) {
   const struct {
     const char* name;
     napi_callback callback;
   } functions[] = {{"gemm32", Gemm32}, {"gemm64", Gemm64}, {"adam32", Adam}};
   for (const auto& f : functions) {
     napi_value fn;
-    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.callback, nullptr, &fn);
-    napi_set_named_property(env, exports, f.name, fn);
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.callback, const_cast<Kernels*>(kernels), &fn);
+    napi_set_named_property(env, target, f.name, fn);
   }
-  napi_value isa, source;
-  napi_create_string_utf8(env, chosen.isa, NAPI_AUTO_LENGTH, &isa);
-  napi_set_named_property(env, exports, "isa", isa);
+  napi_value isa;
+  napi_create_string_utf8(env, kernels->isa, NAPI_AUTO_LENGTH, &isa);
+  napi_set_named_property(env, target, "isa", isa);
+}
+
+// exports: the widest set this CPU runs, and `sets`, every set it runs (widest first), for tests.
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  size_t count = 0;
+  const Kernels* sets = instructionSets(&count);
+  napi_value list;
+  napi_create_array(env, &list);
+  uint32_t runnable = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (!sets[i].runs) continue;
+    if (runnable == 0) define(env, exports, &sets[i]);
+    napi_value set;
+    napi_create_object(env, &set);
+    define(env, set, &sets[i]);
+    napi_set_element(env, list, runnable++, set);
+  }
+  napi_set_named_property(env, exports, "sets", list);
   // The source it was built from, so a stale build (kernels.cc changed since) is never loaded.
+  napi_value source;
   napi_create_string_utf8(env, COLE_SOURCE_HASH, NAPI_AUTO_LENGTH, &source);
   napi_set_named_property(env, exports, "source", source);
   return exports;

@@ -9,7 +9,7 @@ import { native } from "./Native.ts"
 
 const compiled = new WebAssembly.Module(readFileSync(new URL("./linalg.wasm", import.meta.url)))
 
-type Gemm = (m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number, accumulate: number) => void
+export type Gemm = (m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number, accumulate: number) => void
 type Transpose = (src: number, rows: number, cols: number, dst: number) => void
 
 interface Exports {
