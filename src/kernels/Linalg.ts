@@ -2,7 +2,8 @@
  * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
  * precision, the MLP's elementwise passes and Adam step, and a tridiagonalisation pass. Each user gets
  * its own instance over its own memory (or its pool's, on its own thread), sized up front, and carves
- * its buffers out of it: a trainer per worker thread shares nothing.
+ * its buffers out of it: a trainer per worker thread shares nothing. The GEMMs and Adam run on their
+ * native twins (Native.ts) where those are built, with the same results.
  */
 import { readFileSync } from "node:fs"
 import { native } from "./Native.ts"
