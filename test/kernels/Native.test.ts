@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { existsSync, readdirSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import * as Rng from "../../src/core/Rng.ts"
@@ -92,5 +93,13 @@ describe("native kernels", () => {
     expect(() => native!.gemm32(memory, 2, 4, 1, 0, 1, 1, 0, 4, 48, 4, 0)).toThrow(/outside the memory/)
     expect(() => native!.gemm32(memory, 1, 1, 1, 2, 1, 1, 0, 1, 0, 1, 0)).toThrow(/misaligned/)
     expect(() => native!.adam32(memory, 0, 0, 0, 0, 17, 0.9, 0.99, 1e-3, 1e-8)).toThrow(/outside the memory/)
+  })
+
+  // The install must go on without a working compiler: one notice, exit 0, no partial file left.
+  it.each([["missing", "/nonexistent/c++"], ["failing", "false"]])("the build step with a %s compiler says so and leaves the install going", (_, compiler) => {
+    const result = spawnSync(process.execPath, [join(repoRoot, "native", "build.mjs")], { encoding: "utf8", env: { ...process.env, CXX: compiler } })
+    expect(result.status).toBe(0)
+    expect(result.stdout).toMatch(/^cole: native kernels not built \(.+\); the WebAssembly kernels will be used\n$/)
+    expect(readdirSync(join(repoRoot, "native", "build")).filter((f) => f.endsWith(".tmp"))).toEqual([])
   })
 })
