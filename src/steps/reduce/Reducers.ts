@@ -11,7 +11,7 @@ export const Pca = {
     // 3: exact solvers on SymmetricEigen, block Lanczos for large inputs (new rounding, converged fits).
     version: 3,
     params: Schema.Struct({ components: Schema.Int.check(Schema.isGreaterThan(0)) }),
-    sources: [import.meta.url, ...["./Pca.ts", "./BlockLanczos.ts", "./Centred.ts", "./SymmetricEigen.ts", "../../kernels/Linalg.ts", "../../kernels/linalg.wasm", "../../kernels/Native.ts", "../../../native/kernels.cc"].map((f) => new URL(f, import.meta.url).href)],
+    sources: [import.meta.url, ...PcaFit.sources],
     run: ({ features, train }, { components }) =>
       Effect.gen(function*() {
         const n = features.length
