@@ -142,20 +142,23 @@ typedef void Gemm32Kernel(int, int, int, const float*, long, long, const float*,
 typedef void Gemm64Kernel(int, int, int, const double*, long, long, const double*, long, double*, long, bool);
 typedef void Adam32Kernel(float*, const float*, float*, float*, int, float, float, float, float);
 
-// One clone per instruction set; the widest the CPU runs is used. Register budgets:
-// AVX-512 has 32 vector registers (8 × 2 accumulators), AVX2 and SSE2 16 (4 × 2).
+// One clone per instruction set (vector bytes, rows per register tile); the widest the CPU runs is
+// used. Register budgets: AVX-512 has 32 vector registers (8 × 2 accumulators), AVX2 and SSE2 16 (4 × 2).
+#define KERNELS(suffix, attributes, bytes, rows) \
+  attributes void gemm32##suffix(int m, int n, int k, const float* a, long ars, long acs, const float* b, long ldb, float* c, long ldc, bool acc) { \
+    gemm<float, bytes, rows>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); \
+  } \
+  attributes void gemm64##suffix(int m, int n, int k, const double* a, long ars, long acs, const double* b, long ldb, double* c, long ldc, bool acc) { \
+    gemm<double, bytes, rows>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); \
+  } \
+  attributes void adam32##suffix(float* p, const float* g, float* m, float* v, int count, float b1, float b2, float s, float e) { \
+    adam<bytes>(p, g, m, v, count, b1, b2, s, e); \
+  }
 #if defined(__x86_64__)
-#define CLONE(name, isa) __attribute__((target(isa))) void name
-CLONE(gemm32Avx512, "avx512f")(int m, int n, int k, const float* a, long ars, long acs, const float* b, long ldb, float* c, long ldc, bool acc) { gemm<float, 64, 8>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-CLONE(gemm64Avx512, "avx512f")(int m, int n, int k, const double* a, long ars, long acs, const double* b, long ldb, double* c, long ldc, bool acc) { gemm<double, 64, 8>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-CLONE(adam32Avx512, "avx512f")(float* p, const float* g, float* m, float* v, int count, float b1, float b2, float s, float e) { adam<64>(p, g, m, v, count, b1, b2, s, e); }
-CLONE(gemm32Avx2, "avx2")(int m, int n, int k, const float* a, long ars, long acs, const float* b, long ldb, float* c, long ldc, bool acc) { gemm<float, 32, 4>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-CLONE(gemm64Avx2, "avx2")(int m, int n, int k, const double* a, long ars, long acs, const double* b, long ldb, double* c, long ldc, bool acc) { gemm<double, 32, 4>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-CLONE(adam32Avx2, "avx2")(float* p, const float* g, float* m, float* v, int count, float b1, float b2, float s, float e) { adam<32>(p, g, m, v, count, b1, b2, s, e); }
+KERNELS(Avx512, __attribute__((target("avx512f"))), 64, 8)
+KERNELS(Avx2, __attribute__((target("avx2"))), 32, 4)
 #endif
-void gemm32Base(int m, int n, int k, const float* a, long ars, long acs, const float* b, long ldb, float* c, long ldc, bool acc) { gemm<float, 16, 4>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-void gemm64Base(int m, int n, int k, const double* a, long ars, long acs, const double* b, long ldb, double* c, long ldc, bool acc) { gemm<double, 16, 4>(m, n, k, a, ars, acs, b, ldb, c, ldc, acc); }
-void adam32Base(float* p, const float* g, float* m, float* v, int count, float b1, float b2, float s, float e) { adam<16>(p, g, m, v, count, b1, b2, s, e); }
+KERNELS(Base, , 16, 4)
 
 struct Kernels {
   const char* isa;
