@@ -1,7 +1,8 @@
-/** Shared test helpers: throwaway directories and a store layer on one. */
-import { mkdtempSync, rmSync } from "node:fs"
+/** Shared test helpers: throwaway directories, the shipped NB201 tables, the docs' worked examples. */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { gunzipSync } from "node:zlib"
 import { afterAll } from "vitest"
 
 const made: Array<string> = []
@@ -18,5 +19,16 @@ export const tempDir = (prefix = "cole-test-") => {
 
 export const repoRoot = path.resolve(import.meta.dirname, "..")
 
-/** The shared folder beside the project (specs, NB201 tables); never copied into the repo. */
-export const sharedDir = path.resolve(repoRoot, "..", "shared")
+/** The project's copy of the NB201 tables (gzip). */
+export const nb201Dir = path.join(repoRoot, "data", "nb201")
+
+/** The text of a shipped NB201 table, e.g. `nb201Text("nb201.csv")`. */
+export const nb201Text = (name: string) => gunzipSync(readFileSync(path.join(nb201Dir, `${name}.gz`))).toString("utf8")
+
+/** The code block marked `<!-- example: NAME -->` in a file under docs/. */
+export const docExample = (doc: string, name: string) => {
+  const text = readFileSync(path.join(repoRoot, "docs", doc), "utf8")
+  const found = text.match(new RegExp(`<!-- example: ${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\\n\`\`\`\\n`))
+  if (found === null) throw new Error(`docs/${doc} has no example "${name}"`)
+  return found[1]!
+}

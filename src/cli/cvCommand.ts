@@ -1,5 +1,5 @@
 /**
- * `cole cv`: repeated stratified 10-fold cross-validation of the COLE head (spec/surrogate.md §4) on one
+ * `cole cv`: repeated stratified 10-fold cross-validation of the COLE head (docs/surrogate.md) on one
  * representation, optionally against others on the same folds and subsamples, with the Nadeau–Bengio
  * test per budget. Every trial is a cache entry, so a killed run picks up where it stopped.
  */
@@ -150,7 +150,7 @@ export const cv = Command.make(
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats R of the 10-fold CV"), Flag.withDefault(10)),
     budgets: Flag.String("budgets").pipe(Flag.withDescription("Training-subsample sizes, e.g. 14,55,220 (default: derived from the pool)"), Flag.optional),
     compare: Flag.String("compare").pipe(Flag.withDescription("Another configuration, as the settings it changes: representation=onehot30,loss=mse; repeatable"), Flag.atLeast(0)),
-    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then ../shared/data/nb201)"), Flag.optional),
+    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))

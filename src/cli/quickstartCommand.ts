@@ -31,7 +31,7 @@ export const quickstartCommand = Command.make(
     trials: Flag.Int("trials").pipe(Flag.withDescription("BANANAS trials per representation"), Flag.withDefault(10)),
     budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per BANANAS trial"), Flag.withDefault(150)),
     searchEpochs: Flag.Int("search-epochs").pipe(Flag.withDescription("Ensemble epochs per fit (default: the preset's)"), Flag.optional),
-    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then ../shared/data/nb201)"), Flag.optional),
+    nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Report folder"), Flag.withDefault(path.join("artifacts", "reports", "quickstart")))
   },

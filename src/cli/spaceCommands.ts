@@ -24,7 +24,7 @@ import * as Format from "./format.ts"
 const space = Flag.String("space").pipe(Flag.withDescription(`Search space (${Object.keys(spaces).join(", ")})`), Flag.withDefault("nb201"))
 const archArgument = Argument.String("arch").pipe(Argument.withDescription("An architecture in the space's string form"))
 const nb201Location = Flag.String("nb201").pipe(
-  Flag.withDescription("NB201 table: a folder with nb201.csv and nb201_12epoch.csv, or one CSV (default: $COLE_NB201, then ../shared/data/nb201)"),
+  Flag.withDescription("NB201 table: a folder with nb201.csv and nb201_12epoch.csv (plain or .gz), or one CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"),
   Flag.optional
 )
 
@@ -132,10 +132,10 @@ const benchmark = Command.make(
 
 const importNb201 = Command.make(
   "nb201",
-  { store, file: Argument.String("csv").pipe(Argument.withDescription("An NB201 table (nb201.csv or nb201_12epoch.csv)")) },
+  { store, file: Argument.String("csv").pipe(Argument.withDescription("An NB201 table (nb201.csv or nb201_12epoch.csv, plain or .gz)")) },
   ({ file, store }) =>
     oneLine(Effect.gen(function*() {
-      const columns = yield* Effect.try({ try: () => objectiveColumns(file), catch: () => new Error(`cannot read ${file}`) })
+      const columns = yield* objectiveColumns(file)
       const layer = nb201Csv(path.resolve(file))
       // One node per column, each with its own params layer.
       const program = Effect.forEach(columns, (column) =>

@@ -32,7 +32,7 @@ export class Evaluator extends Context.Service<Evaluator, {
   readonly evaluate: (arch: string) => Effect.Effect<number, UnknownArchitecture | EvaluationFailed>
 }>()("cole/steps/Evaluator") {}
 
-/** The NB201 table as an evaluator; `location` overrides $COLE_NB201 and ../shared/data/nb201. */
+/** The NB201 table as an evaluator; `location` overrides $COLE_NB201 and the shipped copy (data/nb201/). */
 export const Nb201Benchmark = {
   layer: (options: { readonly objective: string; readonly location?: string }) =>
     Layer.effect(

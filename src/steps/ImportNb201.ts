@@ -1,8 +1,7 @@
 /**
- * `ImportObjective` from an NB201 CSV: one column as a typed objective artifact. The file enters the
+ * `ImportObjective` from an NB201 CSV (plain or gzip): one column as a typed objective artifact. The file enters the
  * key by its content digest (never by its path), so moving the file keeps the cache.
  */
-import { readFileSync } from "node:fs"
 import { Effect, Schema } from "effect"
 import * as Hash from "../core/Hash.ts"
 import * as Step from "../core/Step.ts"
@@ -15,11 +14,7 @@ export const nb201Csv = (file: string) =>
     version: 1,
     params: Schema.Struct({ column: Schema.String }),
     sources: [import.meta.url, new URL("../spaces/nb201/Benchmark.ts", import.meta.url).href],
-    environment: () =>
-      Effect.try({
-        try: () => ({ csv: Hash.sha256(readFileSync(file)) }),
-        catch: () => new Benchmark.TableError({ file, problem: "cannot be read" })
-      }),
+    environment: () => Benchmark.readTable(file).pipe(Effect.map((bytes) => ({ csv: Hash.sha256(bytes) }))),
     run: (_inputs, { column }) =>
       Benchmark.load(file, column).pipe(
         Effect.map((table) => {
@@ -30,5 +25,7 @@ export const nb201Csv = (file: string) =>
   })
 
 /** The objective columns of an NB201 CSV (everything but the index, arch and unique-string columns). */
-export const objectiveColumns = (file: string): Array<string> =>
-  readFileSync(file, "utf8").split(/\r?\n/, 1)[0]!.split(",").filter((c) => !["arch_index", "arch", "unique_str"].includes(c))
+export const objectiveColumns = (file: string) =>
+  Benchmark.readTable(file).pipe(
+    Effect.map((bytes) => bytes.toString("utf8").split(/\r?\n/, 1)[0]!.split(",").filter((c) => !["arch_index", "arch", "unique_str"].includes(c)))
+  )

@@ -43,11 +43,11 @@ describe("cole import nb201", () => {
   it("stores each objective column as a typed artifact under a ref; a second import is all hits", async () => {
     const { tempDir } = await import("../helpers.ts")
     const store = tempDir()
-    const first = await cole(["import", "nb201", "../shared/data/nb201/nb201_12epoch.csv", "--store", store])
+    const first = await cole(["import", "nb201", "data/nb201/nb201_12epoch.csv.gz", "--store", store])
     expect(first.code, first.stderr).toBe(0)
     expect(first.stdout).toMatch(/imported 6 objective columns/)
     expect(first.stdout).toMatch(/nb201\/cifar10_valid_12ep\s+computed\s+sha256:/)
-    const again = await cole(["import", "nb201", "../shared/data/nb201/nb201_12epoch.csv", "--store", store])
+    const again = await cole(["import", "nb201", "data/nb201/nb201_12epoch.csv.gz", "--store", store])
     expect(again.stdout.match(/ hit /g)).toHaveLength(6)
     const ls = await cole(["cache", "ls", "--store", store])
     expect(ls.stdout).toMatch(/refs: .*nb201\/imagenet16_test_12ep \(1\)/)

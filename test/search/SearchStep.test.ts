@@ -1,4 +1,3 @@
-import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as Artifact from "../../src/core/Artifact.ts"
@@ -10,7 +9,7 @@ import { search, type Params } from "../../src/search/SearchStep.ts"
 import { Nb201Benchmark } from "../../src/steps/Evaluator.ts"
 import { Architectures, Encode, Evaluate, Search } from "../../src/steps/Services.ts"
 import * as SpaceSteps from "../../src/steps/SpaceSteps.ts"
-import { sharedDir, tempDir } from "../helpers.ts"
+import { tempDir } from "../helpers.ts"
 
 export const searchPipeline = (options: Partial<Params>) =>
   Pipeline.make("search", Effect.gen(function*() {
@@ -22,7 +21,7 @@ export const searchPipeline = (options: Partial<Params>) =>
   }), Layer.mergeAll(
     SpaceSteps.architectures({ space: "nb201" }),
     SpaceSteps.encode({ space: "nb201", encoding: "path-naslib" }),
-    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test", location: path.join(sharedDir, "data", "nb201") }))),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test" }))),
     search(options)
   ))
 

@@ -1,4 +1,3 @@
-import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import type { Arch } from "../../schemas/Nb201.ts"
@@ -11,7 +10,7 @@ import { nb201 } from "../../src/spaces/nb201/Nb201.ts"
 import { Nb201Benchmark } from "../../src/steps/Evaluator.ts"
 import { Architectures, Encode, Evaluate, Transpile } from "../../src/steps/Services.ts"
 import * as SpaceSteps from "../../src/steps/SpaceSteps.ts"
-import { sharedDir, tempDir } from "../helpers.ts"
+import { tempDir } from "../helpers.ts"
 
 const platform = () => Layer.mergeAll(Store.layer(tempDir()), Executor.inline, Progress.silent)
 
@@ -28,7 +27,7 @@ const pipeline = (options: { mode?: string; encoding?: string; sample?: { count:
     SpaceSteps.architectures({ space: "nb201", ...(options.sample ? { sample: options.sample } : {}) }),
     SpaceSteps.transpile({ space: "nb201", options: { mode: options.mode ?? "exclude-helper", addon: "none" } }),
     SpaceSteps.encode({ space: "nb201", encoding: options.encoding ?? "path-naslib" }),
-    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test", location: path.join(sharedDir, "data", "nb201") })))
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test" })))
   ))
 
 describe("search-space steps on NB201", () => {

@@ -1,10 +1,13 @@
 /**
- * The NB201 ground-truth table (../shared/data/nb201/): one accuracy per architecture and column, read
- * from CSV and checked on load — 15,625 unique canonical arch strings, numbers in [0, 100].
+ * The NB201 ground-truth table: one accuracy per architecture and column, read from CSV (plain or gzip)
+ * and checked on load — 15,625 unique canonical arch strings, numbers in [0, 100]. The project ships its
+ * own copy in data/nb201/ (see its README). A folder with a SHA256SUMS file (the shipped one has) lists
+ * the sha256 of each decompressed table, and a table that does not match is refused.
  */
-import { readFileSync, statSync } from "node:fs"
+import { existsSync, readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
+import { gunzipSync } from "node:zlib"
 import { Data, Effect, Result } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import { format, parse } from "./Strings.ts"
@@ -38,10 +41,13 @@ export class UnknownObjective extends Data.TaggedError("UnknownObjective")<{ rea
   }
 }
 
-/** ../shared/data/nb201 beside the project. */
-export const defaultFolder = () => fileURLToPath(new URL("../../../../shared/data/nb201/", import.meta.url))
+/** The project's own copy, resolved from the package root, so any working directory and the bin find it. */
+export const defaultFolder = () => fileURLToPath(new URL("../../../data/nb201/", import.meta.url))
 
-/** The CSV that holds `objective`: `location` (or $COLE_NB201) is a CSV file or a folder of them. */
+/**
+ * The CSV that holds `objective`: `location` (or $COLE_NB201, or the shipped copy) is a CSV file or a
+ * folder of them; in a folder, `name.csv` is read if present, else `name.csv.gz`.
+ */
 export const resolveFile = (objective: string, location?: string) =>
   Effect.gen(function*() {
     const file = COLUMNS[objective]
@@ -54,8 +60,43 @@ export const resolveFile = (objective: string, location?: string) =>
         return false
       }
     })()
-    return isDir ? path.join(where, file) : where
+    if (!isDir) return where
+    const plain = path.join(where, file)
+    return existsSync(plain) || !existsSync(`${plain}.gz`) ? plain : `${plain}.gz`
   })
+
+/** A table file's text bytes: gunzipped when it is gzip (by its magic number, whatever its name). */
+export const readTable = (file: string) =>
+  Effect.gen(function*() {
+    const fail = (problem: string) => Effect.fail(new TableError({ file, problem }))
+    let bytes: Buffer
+    try {
+      bytes = readFileSync(file)
+    } catch (e) {
+      return yield* fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    }
+    if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes
+    try {
+      return gunzipSync(bytes)
+    } catch (e) {
+      return yield* fail(`is not a valid gzip file (${(e as Error).message})`)
+    }
+  })
+
+/** The file that records the expected digests of the tables in its folder (`<hex>  <name>` per line). */
+export const DIGESTS = "SHA256SUMS"
+
+/** The digest `file` must have, when its folder records one (name without `.gz`). */
+const expectedDigest = (file: string): string | undefined => {
+  let listing: string
+  try {
+    listing = readFileSync(path.join(path.dirname(file), DIGESTS), "utf8")
+  } catch {
+    return undefined
+  }
+  const name = path.basename(file).replace(/\.gz$/, "")
+  return listing.split("\n").map((line) => line.trim().split(/\s+\*?/)).find(([, listed]) => listed === name)?.[0]
+}
 
 export interface Table {
   readonly file: string
@@ -65,15 +106,15 @@ export interface Table {
   readonly values: ReadonlyMap<string, number>
 }
 
-/** Reads and checks one objective column of an NB201 CSV. */
+/** Reads and checks one objective column of an NB201 CSV (plain or gzip), and its digest where its folder lists one. */
 export const load = (file: string, objective: string) =>
   Effect.gen(function*() {
     const fail = (problem: string) => Effect.fail(new TableError({ file, problem }))
-    let bytes: Buffer
-    try {
-      bytes = readFileSync(file)
-    } catch (e) {
-      return yield* fail(`cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+    const bytes = yield* readTable(file)
+    const digest = Hash.sha256(bytes)
+    const expected = expectedDigest(file)
+    if (expected !== undefined && digest !== `sha256:${expected}`) {
+      return yield* fail(`has sha256 ${digest.slice("sha256:".length)} (decompressed), but ${DIGESTS} beside it lists ${expected}: the file is damaged or was replaced (restore it, e.g. with git checkout)`)
     }
     const lines = bytes.toString("utf8").split(/\r?\n/)
     while (lines.length > 0 && lines.at(-1) === "") lines.pop()
@@ -99,7 +140,7 @@ export const load = (file: string, objective: string) =>
       }
       values.set(arch, value)
     }
-    return { file, digest: Hash.sha256(bytes), objective, values } satisfies Table
+    return { file, digest, objective, values } satisfies Table
   })
 
 /** The maximum of the column and every architecture that reaches it. */

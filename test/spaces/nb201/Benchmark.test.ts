@@ -1,17 +1,21 @@
-import { readFileSync, writeFileSync } from "node:fs"
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
+import { createHash } from "node:crypto"
+import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import * as Benchmark from "../../../src/spaces/nb201/Benchmark.ts"
 import { Evaluator, Nb201Benchmark } from "../../../src/steps/Evaluator.ts"
-import { sharedDir, tempDir } from "../../helpers.ts"
+import { nb201Dir, nb201Text, tempDir } from "../../helpers.ts"
 
-const folder = path.join(sharedDir, "data", "nb201")
+const folder = nb201Dir
+const sums = (name: string) =>
+  readFileSync(path.join(folder, "SHA256SUMS"), "utf8").split("\n").find((l) => l.endsWith(`  ${name}`))!.split(" ")[0]!
 const load = (objective: string, location?: string) =>
   Effect.flatMap(Benchmark.resolveFile(objective, location), (file) => Benchmark.load(file, objective))
 
 describe("NB201 benchmark table", () => {
-  it.effect("finds the optima of spec/search.md §9 in every column", () =>
+  it.effect("finds the known NB201 optima in every column (data/nb201/README.md)", () =>
     Effect.gen(function*() {
       const expected: Record<string, number> = {
         cifar10_test: 94.37,
@@ -54,7 +58,7 @@ describe("NB201 benchmark table", () => {
     }).pipe(Effect.provide(Nb201Benchmark.layer({ objective: "cifar10_test", location: folder }))))
 
   describe("rejects bad tables, saying what is wrong and how to provide one", () => {
-    const original = readFileSync(path.join(folder, "nb201.csv"), "utf8")
+    const original = nb201Text("nb201.csv")
     const lines = original.trim().split("\n")
     const write = (text: string) => {
       const file = path.join(tempDir(), "nb201.csv")
@@ -93,6 +97,81 @@ describe("NB201 benchmark table", () => {
       Effect.gen(function*() {
         const error = yield* Effect.flip(Benchmark.load("/no/such/nb201.csv", "cifar10_test"))
         assert.match(error.message, /NB201 table \/no\/such\/nb201.csv: cannot be read \(ENOENT\)\. Provide the table/)
+      }))
+  })
+  describe("the shipped copy (data/nb201/)", () => {
+    it.effect("is the default location, resolved from the package root whatever the working directory", () =>
+      Effect.gen(function*() {
+        const saved = process.env.COLE_NB201
+        delete process.env.COLE_NB201
+        const cwd = process.cwd()
+        process.chdir(tempDir())
+        try {
+          const file = yield* Benchmark.resolveFile("cifar10_valid_12ep")
+          assert.strictEqual(file, path.join(Benchmark.defaultFolder(), "nb201_12epoch.csv.gz"))
+          assert.strictEqual(path.relative(path.resolve(import.meta.dirname, "../../.."), file), path.join("data", "nb201", "nb201_12epoch.csv.gz"))
+        } finally {
+          process.chdir(cwd)
+          if (saved !== undefined) process.env.COLE_NB201 = saved
+        }
+      }))
+
+    it("lists the digest of each decompressed table in SHA256SUMS, and the README gives the same", () => {
+      const sums = readFileSync(path.join(folder, Benchmark.DIGESTS), "utf8").trim().split("\n").map((l) => l.split(/\s+/))
+      assert.deepStrictEqual(sums.map(([, name]) => name), ["nb201.csv", "nb201_12epoch.csv"])
+      const readme = readFileSync(path.join(folder, "README.md"), "utf8")
+      for (const [digest, name] of sums) {
+        assert.strictEqual(createHash("sha256").update(nb201Text(name!)).digest("hex"), digest, name)
+        assert.include(readme, digest!, name)
+      }
+    })
+
+    it.effect("gzip and plain CSV load to the same table and digest (the digest of the decompressed text)", () =>
+      Effect.gen(function*() {
+        const plain = path.join(tempDir(), "nb201.csv")
+        writeFileSync(plain, nb201Text("nb201.csv"))
+        const fromGzip = yield* load("cifar100_test", folder)
+        const fromPlain = yield* Benchmark.load(plain, "cifar100_test")
+        assert.strictEqual(fromGzip.digest, `sha256:${sums("nb201.csv")}`)
+        assert.strictEqual(fromPlain.digest, fromGzip.digest)
+        assert.deepStrictEqual([...fromPlain.values], [...fromGzip.values])
+      }))
+
+    it.effect("a folder with only .csv.gz files serves every column; a plain .csv beside it wins", () =>
+      Effect.gen(function*() {
+        const dir = tempDir()
+        copyFileSync(path.join(folder, "nb201.csv.gz"), path.join(dir, "nb201.csv.gz"))
+        assert.strictEqual(yield* Benchmark.resolveFile("cifar10_test", dir), path.join(dir, "nb201.csv.gz"))
+        writeFileSync(path.join(dir, "nb201.csv"), nb201Text("nb201.csv"))
+        assert.strictEqual(yield* Benchmark.resolveFile("cifar10_test", dir), path.join(dir, "nb201.csv"))
+      }))
+
+    it.effect("a table that does not match its folder's SHA256SUMS is refused, naming the file and both digests", () =>
+      Effect.gen(function*() {
+        // A copy of the shipped folder with one value changed (the last digit of the first row's accuracy).
+        const dir = tempDir()
+        copyFileSync(path.join(folder, Benchmark.DIGESTS), path.join(dir, Benchmark.DIGESTS))
+        const edited = nb201Text("nb201.csv").replace("85.86333333333334", "85.86333333333335")
+        const file = path.join(dir, "nb201.csv.gz")
+        writeFileSync(file, gzipSync(edited))
+        const error = yield* Effect.flip(Benchmark.load(file, "cifar10_test"))
+        assert.strictEqual(error._tag, "Nb201TableError")
+        const actual = createHash("sha256").update(edited).digest("hex")
+        assert.include(error.message, `NB201 table ${file}: has sha256 ${actual} (decompressed), but SHA256SUMS beside it lists ${sums("nb201.csv")}`)
+        // Unchanged content in the same folder loads; so does the edited table in a folder without SHA256SUMS.
+        writeFileSync(file, readFileSync(path.join(folder, "nb201.csv.gz")))
+        assert.strictEqual((yield* Benchmark.load(file, "cifar10_test")).values.size, 15_625)
+        const elsewhere = path.join(tempDir(), "nb201.csv.gz")
+        writeFileSync(elsewhere, gzipSync(edited))
+        assert.strictEqual((yield* Benchmark.load(elsewhere, "cifar10_test")).digest, `sha256:${actual}`)
+      }))
+
+    it.effect("a truncated gzip file is a typed error, not a crash", () =>
+      Effect.gen(function*() {
+        const file = path.join(tempDir(), "nb201.csv.gz")
+        writeFileSync(file, readFileSync(path.join(folder, "nb201.csv.gz")).subarray(0, 1000))
+        const error = yield* Effect.flip(Benchmark.load(file, "cifar10_test"))
+        assert.match(error.message, /nb201\.csv\.gz: is not a valid gzip file \(/)
       }))
   })
 })

@@ -1,14 +1,12 @@
-import { readFileSync } from "node:fs"
-import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { encodeAll } from "../../../src/core/Space.ts"
 import { nb201 } from "../../../src/spaces/nb201/Nb201.ts"
 import * as Cv from "../../../src/steps/surrogate/CrossValidation.ts"
-import { sharedDir } from "../../helpers.ts"
+import { nb201Text } from "../../helpers.ts"
 
-describe("cross-validation protocol (spec/surrogate.md §4)", () => {
-  it("bins: the spec's vector, and duplicate edges collapse", () => {
+describe("cross-validation protocol (docs/surrogate.md)", () => {
+  it("bins: the documented vector, and duplicate edges collapse", () => {
     expect(Array.from(Cv.bins([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]))).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
     expect(Array.from(Cv.bins([5, 5, 5, 5, 5, 5, 5, 9]))).toEqual([0, 0, 0, 0, 0, 0, 0, 1])
   })
@@ -17,7 +15,7 @@ describe("cross-validation protocol (spec/surrogate.md §4)", () => {
     expect(Cv.budgets(14_062)).toEqual([14, 55, 220, 879, 3516])
   })
 
-  const table = readFileSync(path.join(sharedDir, "data", "nb201", "nb201.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","))
+  const table = nb201Text("nb201.csv").trim().split("\n").slice(1).map((l) => l.split(","))
   const y = table.map((f) => Number(f[3])) // cifar100_test
 
   it("folds on NB201: five of 1,563 and five of 1,562 rows, every bin spread within ±1, reproducible per repeat", () => {

@@ -1,4 +1,3 @@
-import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import * as Artifact from "../../../src/core/Artifact.ts"
@@ -12,7 +11,7 @@ import { Architectures, CrossValidate, Encode, Evaluate } from "../../../src/ste
 import * as SpaceSteps from "../../../src/steps/SpaceSteps.ts"
 import { crossValidate } from "../../../src/steps/surrogate/CvStep.ts"
 import * as Report from "../../../src/steps/surrogate/Report.ts"
-import { sharedDir, tempDir } from "../../helpers.ts"
+import { tempDir } from "../../helpers.ts"
 
 const cv = (encoding: string, budgets: ReadonlyArray<number>) =>
   Pipeline.make("cv", Effect.gen(function*() {
@@ -24,7 +23,7 @@ const cv = (encoding: string, budgets: ReadonlyArray<number>) =>
   }), Layer.mergeAll(
     SpaceSteps.architectures({ space: "nb201", sample: { count: 500, seed: 3 } }),
     SpaceSteps.encode({ space: "nb201", encoding }),
-    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test", location: path.join(sharedDir, "data", "nb201") }))),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test" }))),
     crossValidate({ repeats: 1, budgets: [...budgets], components: 128, loss: "hinge", epochs: 15 })
   ))
 
