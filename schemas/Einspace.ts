@@ -1,4 +1,4 @@
-/** einspace data contracts (spec/einspace.md): the derivation tree and the space's options. */
+/** einspace data contracts (docs/einspace.md): the derivation tree and the space's options. */
 import { Schema } from "effect"
 
 /** A derivation tree: an operation name exactly as printed, and its children (none for terminals). */
@@ -19,7 +19,7 @@ export type Validity = typeof Validity.Type
 
 const Positive = Schema.Int.check(Schema.isGreaterThan(0))
 
-/** The space's options (spec §4, §8); every field has the reference CIFAR-10 default. */
+/** The space's options (docs/einspace.md); every field has the reference CIFAR-10 default. */
 export const Options = Schema.Struct({
   /** The network input without the batch dimension: [C, H, W] for "im", [S, D] for "col". */
   input: Schema.Struct({ shape: Schema.Array(Positive), mode: Mode }),
@@ -48,7 +48,7 @@ export const defaultOptions: Options = {
   mutationAttempts: 10
 }
 
-/** The code text has one form (spec §9): no transpiler options, and any given is an error. */
+/** The code text has one form (docs/einspace.md): no transpiler options, and any given is an error. */
 export const TranspileOptions = Schema.Struct({}).check(
   Schema.makeFilter((o: object) => Object.keys(o).length === 0 || `einspace's code text takes no options, got ${Object.keys(o).join(", ")}`)
 )

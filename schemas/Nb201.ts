@@ -3,7 +3,7 @@ import { Effect, Schema } from "effect"
 
 const Op = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 4 }))
 
-/** o = (o0, …, o5): NASLib op indices in EDGE_LIST order (spec/search.md §1.2). */
+/** o = (o0, …, o5): NASLib op indices in EDGE_LIST order (docs/search.md). */
 export const Arch = Schema.Tuple([Op, Op, Op, Op, Op, Op])
 export type Arch = typeof Arch.Type
 

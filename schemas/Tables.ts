@@ -8,7 +8,7 @@ export const CodeText = Artifact.table("code-text", { arch: Column.utf8, code: C
 export const Features = Artifact.table("features", { arch: Column.utf8, x: Column.vector() })
 export const Objective = Artifact.table("objective", { arch: Column.utf8, value: Column.float64 })
 
-/** One cross-validation trial per row (spec/surrogate.md §4.4). */
+/** One cross-validation trial per row (docs/surrogate.md). */
 export const Trials = Artifact.table("cv-trials", {
   repeat: Column.int32,
   fold: Column.int32,
@@ -20,7 +20,7 @@ export const Trials = Artifact.table("cv-trials", {
   nTest: Column.int32
 })
 
-/** One search evaluation per row (spec/search.md §10.3); fit, rank and the ensemble's view are null for the initial design. */
+/** One search evaluation per row (docs/search.md); fit, rank and the ensemble's view are null for the initial design. */
 export const Trajectory = Artifact.table("search-trajectory", {
   trial: Column.int32,
   t: Column.int32,

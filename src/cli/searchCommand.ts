@@ -1,7 +1,7 @@
 /**
  * `cole search`: T trials of BANANAS (or regularized evolution, or random search) against a benchmark
  * table, on one representation and optionally others (arms) with the same trial seeds; the summary of
- * spec/search.md §10 with Welch's test between the first arm and each other. Every batch of every trial
+ * docs/search.md with Welch's test between the first arm and each other. Every batch of every trial
  * is a cache entry, so a killed search resumes mid-trial.
  */
 import { mkdirSync, writeFileSync } from "node:fs"

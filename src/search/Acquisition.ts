@@ -1,5 +1,5 @@
 /**
- * Acquisition functions of spec/search.md §6, maximised, from the ensemble's mean μ and population
+ * Acquisition functions of docs/search.md, maximised, from the ensemble's mean μ and population
  * standard deviation σ per candidate, and the top-k selection that orders a batch best first.
  */
 import type * as Rng from "../core/Rng.ts"

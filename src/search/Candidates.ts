@@ -1,5 +1,5 @@
 /**
- * Candidate generation of spec/search.md §5.3: mutations of the best evaluated architectures (NASLib's
+ * Candidate generation of docs/search.md: mutations of the best evaluated architectures (NASLib's
  * chained random walk per parent, or independent "star" children), or independent random samples.
  */
 import type * as Rng from "../core/Rng.ts"

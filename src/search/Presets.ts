@@ -1,4 +1,4 @@
-/** The two search presets of spec/search.md §8, every number. */
+/** The two search presets of docs/search.md, every number. */
 import type * as Ensemble from "../steps/surrogate/Ensemble.ts"
 import type * as Candidates from "./Candidates.ts"
 

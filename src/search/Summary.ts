@@ -1,5 +1,5 @@
 /**
- * Search aggregates (spec/search.md §10.4–10.6): the incumbent of every trial at t = 1..B, its mean,
+ * Search aggregates (docs/search.md): the incumbent of every trial at t = 1..B, its mean,
  * sample std and 95% CI half-width over trials, evaluations until within a fraction of the optimum
  * (the mean curve's first crossing and the per-trial median), and Welch's test between two arms.
  */

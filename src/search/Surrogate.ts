@@ -1,5 +1,5 @@
 /**
- * One BANANAS surrogate fit (spec/search.md §5.1, §7, §2.5), as an Executor task: optionally a fresh
+ * One BANANAS surrogate fit (docs/search.md), as an Executor task: optionally a fresh
  * PCA on the training rows, then the M-member MLP ensemble trained from scratch, then μ and σ of every
  * candidate and each member's training MAE. Plain data in and out, so it runs on a worker thread.
  */

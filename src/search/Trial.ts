@@ -1,5 +1,5 @@
 /**
- * One search trial as a sequence of batches (spec/search.md §4–5, §10): the initial design, then one
+ * One search trial as a sequence of batches (docs/search.md): the initial design, then one
  * batch per surrogate fit (BANANAS), or the whole run at once (random search, regularized evolution).
  * Every function here is pure given the trial seed: a batch depends only on the evaluations before it,
  * so a trial can stop after any batch and continue from the recorded ones, bit for bit.
@@ -69,7 +69,7 @@ export const randomDesign = <A>(space: Space<A, any>, seed: number, n: number) =
   return Array.from({ length: n }, () => space.format(space.sample(rng)))
 }
 
-/** Regularized evolution (§4): a FIFO population of P, tournaments of S drawn with replacement. */
+/** Regularized evolution (docs/search.md): a FIFO population of P, tournaments of S drawn with replacement. */
 export const evolution = <A, E>(
   space: Space<A, any>, seed: number, budget: number, population: number, tournament: number,
   valueOf: (arch: string) => Effect.Effect<number, E>

@@ -4,7 +4,7 @@ import * as Acquisition from "../../src/search/Acquisition.ts"
 
 const one = (predictions: Array<number>) => Acquisition.moments(predictions.map((p) => [p]), 1)
 
-describe("acquisition functions (spec/search.md §6)", () => {
+describe("acquisition functions (docs/search.md)", () => {
   // predictions, y*, μ, σ, ei (c = 5), ei (c = 1), ucb
   it.each([
     [[90, 92], 90.8, 91, 1, 0.2166631, 0.5068946, 91.5],

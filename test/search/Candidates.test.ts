@@ -13,7 +13,7 @@ const history = (n: number) => {
   return { archs, values: archs.map((_, i) => (i * 37) % 11) }
 }
 
-describe("candidate generation (spec/search.md §5.3)", () => {
+describe("candidate generation (docs/search.md)", () => {
   it("naslib-default: 2 parents × 50 = 100 candidates; cole-paper: 16 parents × ⌊100/16/3⌋ = 2 → 32", () => {
     const { archs, values } = history(30)
     expect(Candidates.generate(Nb201, presets["naslib-default"].candidates, archs, values, Rng.make(0, "c"))).toHaveLength(100)
@@ -49,7 +49,7 @@ describe("candidate generation (spec/search.md §5.3)", () => {
     }
   })
 
-  it("random candidates are valid samples (the §3.1 rule)", () => {
+  it("random candidates are valid samples (the space's sampling rule)", () => {
     const out = Candidates.generate(Nb201, { kind: "random", candidates: 500 }, [], [], Rng.make(0, "r"))
     expect(out).toHaveLength(500)
     expect(out.every((a) => !(a[0] === 1 && a[1] === 1 && a[2] === 1) && !(a[2] === 1 && a[4] === 1 && a[5] === 1))).toBe(true)

@@ -12,7 +12,7 @@ const trial = (index: number, values: ReadonlyArray<number>): Array<Record> => {
   })
 }
 
-describe("search aggregates (spec/search.md §10.4–10.6)", () => {
+describe("search aggregates (docs/search.md)", () => {
   // Three short trajectories, optimum 100, threshold 0.99 × 100 = 99.
   const records = [...trial(0, [90, 99, 95, 98]), ...trial(1, [80, 85, 100, 90]), ...trial(2, [70, 75, 80, 85])]
 

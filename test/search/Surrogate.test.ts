@@ -10,7 +10,7 @@ const y = Float64Array.from({ length: 40 }, (_, i) => 60 + 5 * x[i * d]! + 3 * x
 const candidates = x.slice(0, 5 * d)
 const input = (o: Partial<FitInput>): FitInput => ({ preset: "naslib-default", epochs: 5, x, y, candidates, d, pca: 0, seed: 1, fit: 1, ...o })
 
-describe("the BANANAS surrogate fit (spec/search.md §7, §2.5)", () => {
+describe("the BANANAS surrogate fit (docs/search.md)", () => {
   it("every member's training MAE falls with training; μ and σ for every candidate", () => {
     const short = fitPredict(input({ epochs: 5 }))
     const long = fitPredict(input({ epochs: 300 }))

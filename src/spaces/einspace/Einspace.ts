@@ -1,5 +1,5 @@
 /**
- * einspace (spec/einspace.md) as the search-space interface. The architecture value is the derivation
+ * einspace (docs/einspace.md) as the search-space interface. The architecture value is the derivation
  * tree; its canonical string is the long form. Options that change which trees are valid or how they
  * print (input, col2im mode, validity, depth limit) are part of the space's name, so they reach every
  * cache key that involves einspace trees.
@@ -29,7 +29,7 @@ export const parse = (text: string, options: Options = defaultOptions): Result.R
 
 /**
  * A mutation that differs from its parent: search strategies want a new architecture, and a module
- * regenerated with identical children (rare, spec §6) is drawn again.
+ * regenerated with identical children (rare, docs/einspace.md) is drawn again.
  */
 export const mutateToNew = (parent: Tree, rng: Rng.Rng, options: Options): Node => {
   const before = formatShort(parent)

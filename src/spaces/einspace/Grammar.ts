@@ -1,5 +1,5 @@
 /**
- * The einspace grammar (spec/einspace.md §2): eleven levels, their options in source order with the
+ * The einspace grammar (docs/einspace.md): eleven levels, their options in source order with the
  * rule weights, and the 59 operation names with what each one is (kind, numeric arguments, children).
  */
 

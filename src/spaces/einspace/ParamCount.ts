@@ -1,4 +1,4 @@
-/** Trainable parameters of the network a tree describes (spec/einspace.md §10). */
+/** Trainable parameters of the network a tree describes (docs/einspace.md). */
 import { operations } from "./Grammar.ts"
 import { parameters } from "./Shapes.ts"
 import type { Node } from "./Tree.ts"

@@ -1,5 +1,5 @@
 /**
- * The einspace parser (spec/einspace.md §7.4): long form, short form and pretty layout, with or
+ * The einspace parser (docs/einspace.md): long form, short form and pretty layout, with or
  * without annotations, any whitespace between tokens, and per-module choice of `[ ]` or the kind's
  * short brackets. Tokens are read on demand, so the error reported is always the leftmost one; checks
  * after the syntax report the offending node's NAME offset.

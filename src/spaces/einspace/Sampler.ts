@@ -1,6 +1,6 @@
 /**
- * Random sampling and mutation (spec/einspace.md §5–6): pre-order construction with chronological
- * backtracking, the spec's lazy generators written as explicit enumerators (each node position yields
+ * Random sampling and mutation (docs/einspace.md): pre-order construction with chronological
+ * backtracking, the lazy generators of docs/einspace.md written as explicit enumerators (each node position yields
  * candidate subtrees; a module's children are nested loops, the last child varying fastest), bounded by
  * a draw budget per attempt and a number of attempts. Random numbers are consumed only by weighted
  * picks and node choices.
@@ -82,7 +82,7 @@ const validMask = (
   return mask
 }
 
-/** The options the sampler may choose from at a position, in grammar order (spec §3.6). */
+/** The options the sampler may choose from at a position, in grammar order (docs/einspace.md). */
 export const validOptions = (
   level: Level, flow: Flow, other: Shape | null, depth: number, options: Options, index = 1
 ): Array<string> => {
@@ -91,7 +91,7 @@ export const validOptions = (
 }
 
 /**
- * The candidate subtrees of one node position, in the order the spec's generator yields them: draw an
+ * The candidate subtrees of one node position, in the order the documented generator yields them: draw an
  * option among the valid, untried ones; a terminal is one candidate, a module as many as its children
  * enumerator yields. `next()` returns null when the position is exhausted (the caller backtracks).
  * Written as explicit state rather than a generator function: sampling is dominated by resuming these.
@@ -164,7 +164,7 @@ class Children {
     this.values = new Array(levels.length)
   }
 
-  /** Child i's position, given the values of the children before it (spec §3.1 data flow). */
+  /** Child i's position, given the values of the children before it (docs/einspace.md data flow). */
   private open(i: number): Position {
     const v = this.values
     const n = this.levels.length

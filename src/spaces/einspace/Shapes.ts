@@ -1,5 +1,5 @@
 /**
- * Flows and the terminal rules (spec/einspace.md §3.2–3.3, §4): when an operation is valid for its
+ * Flows and the terminal rules (docs/einspace.md): when an operation is valid for its
  * input, what it outputs, the tensor cap and the trainable parameters. Shapes include the batch axis.
  */
 import type { Mode, Validity } from "../../../schemas/Einspace.ts"
@@ -115,7 +115,7 @@ const product = (s: Shape, from = 0) => {
   return p
 }
 
-/** The resource cap (§4): the input, and what im2col and linear materialise, stay below `cap` elements. */
+/** The resource cap: the input, and what im2col and linear materialise, stay below `cap` elements. */
 export const withinCap = (operation: Operation, flow: Flow, cap: number): boolean => {
   const s = flow.shape
   if (!(product(s) < cap)) return false

@@ -1,5 +1,5 @@
 /**
- * The string forms of an inferred tree (spec/einspace.md §7.1–7.3): the canonical long form with
+ * The string forms of an inferred tree (docs/einspace.md): the canonical long form with
  * `out_feature_shape` annotations, the short form with per-kind brackets, and the paper's pretty layout.
  */
 import type { Tree } from "../../../schemas/Einspace.ts"

@@ -1,5 +1,5 @@
 /**
- * The code text (spec/einspace.md §9): one `Network(nn.Module)` class, one statement per tree node in
+ * The code text (docs/einspace.md): one `Network(nn.Module)` class, one statement per tree node in
  * post-order, attributes named `<kind>_<n>` with a counter per kind. It names the reference's module
  * classes without defining them: text for a language model to read, never to run.
  */
@@ -74,7 +74,7 @@ export const transpile = (root: Node): string => {
         statements.push(multiLine(name, "RoutingModule", [`prerouting_fn=${self(0)}`, `inner_fn=${self(1)}`, `postrouting_fn=${self(2)}`]))
         break
       case "branching": {
-        // branching(4|8) lists its single inner subtree once, as the paper's figure does (§9.5).
+        // branching(4|8) lists its single inner subtree once, as the paper's figure does.
         const inner = childNames.slice(1, -1).map((c) => `self.${c}`).join(", ")
         statements.push(multiLine(name, "BranchingModule", [
           `branching_fn=${self(0)}`,

@@ -1,5 +1,5 @@
 /**
- * Inferred derivation trees and their checks (spec/einspace.md §1.2, §3.1, §7.4): structure (level,
+ * Inferred derivation trees and their checks (docs/einspace.md): structure (level,
  * child count, depth limit) in pre-order, then shape inference in data-flow order. A failure names the
  * node by its path; the parser turns that into an offset in the text.
  */

@@ -1,5 +1,5 @@
 /**
- * Structural encodings of NB201 (spec/search.md §2): the one-hot adjacency and the three 155-d path
+ * Structural encodings of NB201 (docs/search.md): the one-hot adjacency and the three 155-d path
  * encodings — `path-naslib` keeps NASLib's blueprint quirk, as the BANANAS `path` arm ran it — with
  * truncations to 30 and 40 features.
  */

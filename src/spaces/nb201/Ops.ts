@@ -3,7 +3,7 @@
  * 0→3, 1→3, 2→3) and NASLib's (op indices, EDGE_LIST positions), which the encodings must match.
  */
 
-/** Op names by NASLib op index (spec/search.md §1.1). */
+/** Op names by NASLib op index (docs/search.md). */
 export const OPS = ["skip_connect", "none", "nor_conv_3x3", "nor_conv_1x1", "avg_pool_3x3"] as const
 export type OpName = (typeof OPS)[number]
 

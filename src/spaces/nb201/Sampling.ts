@@ -1,6 +1,6 @@
 /**
  * Enumeration, the integer id, NASLib's random valid sampling rule and single-edge mutation
- * (spec/search.md §1.3, §3).
+ * (docs/search.md).
  */
 import type { Arch } from "../../../schemas/Nb201.ts"
 import type { Rng } from "../../core/Rng.ts"

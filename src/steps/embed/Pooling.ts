@@ -1,6 +1,6 @@
 /**
  * Pooling of hidden states [B, L, H] under an attention mask [B, L] into one float32 vector per row
- * (spec/surrogate.md §1.4); sums in float64.
+ * (docs/surrogate.md); sums in float64.
  */
 
 /** e = Σ_t m_t h_t / max(Σ_t m_t, 1e-9), written to out[row·H…]. */

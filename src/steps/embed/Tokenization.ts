@@ -1,5 +1,5 @@
 /**
- * Tokenisation as spec/surrogate.md §1.2 says: special tokens added, right truncation of the content at
+ * Tokenisation as docs/surrogate.md says: special tokens added, right truncation of the content at
  * `maxLength` (specials counted), pad = the pad token or else eos, padding side from the tokenizer
  * config or its class. Uses @huggingface/tokenizers on the folder's tokenizer.json.
  */

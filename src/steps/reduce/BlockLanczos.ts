@@ -5,7 +5,7 @@
  * has made, so it converges in a fraction of the products on flat spectra (Musco & Musco, "Randomized
  * block Krylov methods", 2015). It stops when every Ritz pair's residual ‖Xcᵀ Xc v − θ v‖ is at most
  * 1e-6·θ — an eigenvalue of Xcᵀ Xc lies within ‖r‖ of θ, so σ = √θ is within 5e-7 relative of an exact
- * singular value (the spec asks 1e-6), and the angle to the exact component is at most ‖r‖/gap, so
+ * singular value (docs/surrogate.md asks 1e-6), and the angle to the exact component is at most ‖r‖/gap, so
  * |cos| ≥ 0.9999 wherever neighbouring θ are 1e-4·θ apart — or when the basis reaches its cap.
  * Float64 throughout; the products run on the SIMD GEMM.
  */

@@ -1,5 +1,5 @@
 /**
- * PCA as spec/surrogate.md §2: centred, no whitening, k = min(K, n, d) components fitted on the training
+ * PCA as docs/surrogate.md describes it: centred, no whitening, k = min(K, n, d) components fitted on the training
  * rows only, each flipped so its largest-magnitude entry is positive, and components whose singular
  * value is ≤ 1e-6·σ₁ emitted as zeros (the output width stays k). Exact through the eigen-decomposition
  * of the smaller of the Gram and scatter matrices; block Lanczos from a seeded random block, run until

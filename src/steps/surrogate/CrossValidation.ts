@@ -1,5 +1,5 @@
 /**
- * The pieces of the cross-validation protocol of spec/surrogate.md §4: quantile stratification bins on
+ * The pieces of the cross-validation protocol of docs/surrogate.md: quantile stratification bins on
  * the full target, stratified folds per repeat, the budgets derived from the pool, the nested training
  * subsamples of one (repeat, fold), and one trial (PCA → MLP head → Kendall τ-b on the held-out fold).
  */
@@ -57,7 +57,7 @@ export const permutation = (poolSize: number, repeat: number, fold: number): Int
   return order
 }
 
-/** The COLE head (spec §3): 3 × [Linear 128 → LeakyReLU → Dropout 0.1] → Linear 1, Adam 1e-3, clip 1. */
+/** The COLE head (docs/surrogate.md): 3 × [Linear 128 → LeakyReLU → Dropout 0.1] → Linear 1, Adam 1e-3, clip 1. */
 export const colePreset = (inputs: number, loss: "hinge" | "mse"): Mlp.Config => ({
   inputs,
   hiddenLayers: 3,

@@ -1,5 +1,5 @@
 /**
- * NASLib's MLP ensemble (spec/search.md §7) with the two presets of §8: M members trained from scratch
+ * NASLib's MLP ensemble (docs/search.md) with its two presets: M members trained from scratch
  * on the same data, differing only in their initialisation and shuffling streams; each predicts every
  * candidate. Raw accuracies as targets, Xavier init, ReLU, Adam β2 = 0.99, L1 0.2 on the output weights.
  */

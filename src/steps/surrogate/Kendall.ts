@@ -1,6 +1,6 @@
 /**
  * Kendall's τ-b in O(n log n) (Knight's algorithm: sort by x then y, count the inversions of y by merge
- * sort, correct for ties in x, in y, and in both), as spec/surrogate.md §4.5 defines it.
+ * sort, correct for ties in x, in y, and in both), as docs/surrogate.md defines it.
  */
 
 export interface Tau {

@@ -3,7 +3,7 @@
  * training loop; the passes run on the SIMD kernels (Network.ts), with no allocation inside the batch
  * loop. Fully connected layers
  * with ReLU or LeakyReLU and inverted dropout, PyTorch-default or Xavier initialisation, Adam with bias
- * correction, global gradient-norm clipping, and the losses of spec/surrogate.md §3: pairwise hinge
+ * correction, global gradient-norm clipping, and the losses of docs/surrogate.md: pairwise hinge
  * (at most 4·m random pairs of a batch of m), MSE, and MAE (+ L1 on the output weights).
  */
 import type * as Rng from "../../core/Rng.ts"

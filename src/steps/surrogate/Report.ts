@@ -1,5 +1,5 @@
 /**
- * Cross-validation summaries (spec/surrogate.md §4.6–4.7): per budget the mean and population std of τ
+ * Cross-validation summaries (docs/surrogate.md): per budget the mean and population std of τ
  * over the trials, the mean MSE and the flagged count; between two configurations, the one-tailed
  * Nadeau–Bengio test on trials paired by (repeat, fold, budget); and the Markdown table.
  */

@@ -1,7 +1,7 @@
 /**
  * The statistics of the reports: Student's t distribution (through the regularised incomplete beta
  * function, Lentz's continued fraction) and the Nadeau–Bengio corrected paired t-test of
- * spec/surrogate.md §4.7.
+ * docs/surrogate.md
  */
 
 /** ln Γ(x) by the Lanczos approximation (g = 7, n = 9), accurate to ~1e-15 for x > 0. */

@@ -1,4 +1,4 @@
-/** Strings and the parser: spec/einspace.md §7 and the test vectors of §11 (strings, parse errors, depth). */
+/** Strings and the parser: docs/einspace.md, with its test vectors (strings, parse errors, depth). */
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { defaultOptions, type Options } from "../../../schemas/Einspace.ts"
@@ -51,7 +51,7 @@ describe("einspace strings", () => {
     )
   })
 
-  it("rejects malformed input with the reason and the offset of the leftmost problem (§11)", () => {
+  it("rejects malformed input with the reason and the offset of the leftmost problem", () => {
     const cases: ReadonlyArray<readonly [string, string, number]> = [
       ["", "Syntax", 0],
       ["sequential[computation[relu], computation[norm]", "Syntax", 47],

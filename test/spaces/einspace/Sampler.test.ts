@@ -1,4 +1,4 @@
-/** Sampling and mutation: the test vectors of spec/einspace.md §11 (sampling, mutation). */
+/** Sampling and mutation: the test vectors of docs/einspace.md (sampling, mutation). */
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { defaultOptions, type Options } from "../../../schemas/Einspace.ts"
@@ -17,7 +17,7 @@ const ok = (text: string): Node => {
   return r.success
 }
 
-/** Every guarantee of §5.4 for one tree. */
+/** Every guarantee a sampled tree has (docs/einspace.md), for one tree. */
 const checkTree = (t: Node) => {
   expect(infer(t, defaultOptions)).toEqual(t)
   expect(ok(formatLong(t))).toEqual(t)
@@ -141,7 +141,7 @@ describe("einspace mutation", () => {
     expect(a).toEqual(b)
   })
 
-  it("follows the scripted vectors of §11 on Example 1", () => {
+  it("follows the scripted vectors on Example 1 (docs/einspace.md)", () => {
     const parent = ok(examples[0]!.short)
     const addFour = scripted([0.95, 0.1])
     const a = mutate(parent, addFour, defaultOptions)

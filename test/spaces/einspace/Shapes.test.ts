@@ -1,4 +1,4 @@
-/** Shape inference and validity: the tables of spec/einspace.md §3.4–3.7. */
+/** Shape inference and validity: the tables of docs/einspace.md */
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { defaultOptions, type Mode, type Validity } from "../../../schemas/Einspace.ts"
@@ -28,13 +28,13 @@ describe("einspace grammar", () => {
     expect(all.filter((o) => o.children !== null)).toHaveLength(6)
     expect(all.filter((o) => o.children === null)).toHaveLength(53)
     expect(Object.values(productions).reduce((n, ps) => n + ps.length, 0)).toBe(72)
-    const q = 1 - 0.32 // (1 − p), in double precision as the spec computes it
+    const q = 1 - 0.32 // (1 − p), in double precision as the grammar computes it
     expect(productions.module.map((p) => p.weight)).toEqual([q / 3, q / 9, q / 9, q / 9, q / 3, 0.32])
   })
 })
 
 describe("einspace terminal rules", () => {
-  it("unfolds the default input as §3.4 lists", () => {
+  it("unfolds the default input (docs/einspace.md)", () => {
     const table: ReadonlyArray<readonly [string, number, number, ReadonlyArray<number>]> = [
       ["im2col(1,1,0)", 32, 32, [1024, 3]],
       ["im2col(1,2,0)", 16, 16, [256, 3]],
@@ -50,7 +50,7 @@ describe("einspace terminal rules", () => {
     }
   })
 
-  it("applies the single-operation examples of §3.5", () => {
+  it("applies single-operation examples", () => {
     const im = (s: ReadonlyArray<number>) => flow(s, "im")
     const col = (s: ReadonlyArray<number>, lastIm: readonly [number, number] | null = null) => flow(s, "col", lastIm)
     expect(apply("group(2,1)", im([3, 32, 32]))).toBe("invalid")
@@ -82,7 +82,7 @@ describe("einspace terminal rules", () => {
     expect(apply("im2col(3,1,1)", im([768, 2, 2]), null, "lenient")).toEqual([4, 6912])
   })
 
-  it("offers the valid option sets of §3.6, in grammar order", () => {
+  it("offers the valid option sets, in grammar order", () => {
     const at = (level: Level, input: Flow, other: ReadonlyArray<number> | null = null, depth = 1) =>
       validOptions(level, input, other === null ? null : batch(other), depth, defaultOptions)
     const fourDPerms = ["perm(0,1,3,2)", "perm(0,3,1,2)", "perm(0,3,2,1)", "perm(0,2,1,3)", "perm(0,2,3,1)"]
@@ -107,7 +107,7 @@ describe("einspace terminal rules", () => {
     expect(at("module", flow([3, 32, 32]), null, 25)).toEqual(["computation"])
   })
 
-  it("infers Example 1 node by node as §3.7 shows", () => {
+  it("infers Example 1 node by node (docs/einspace.md)", () => {
     const tree = parse(examples[0]!.short)
     if (Result.isFailure(tree)) throw tree.failure
     const printed = (f: Flow) => `${JSON.stringify(f.shape.slice(1))} ${f.mode} ${f.lastIm === null ? "-" : `(${f.lastIm.join(", ")})`}`

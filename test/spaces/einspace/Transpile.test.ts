@@ -1,4 +1,4 @@
-/** Code text and parameter counts: spec/einspace.md §9–10 on the worked examples, byte for byte. */
+/** Code text and parameter counts: docs/einspace.md on the worked examples, byte for byte. */
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
 import { einspace, parse } from "../../../src/spaces/einspace/Einspace.ts"
@@ -44,7 +44,7 @@ describe("einspace code text", () => {
 })
 
 describe("einspace parameter count", () => {
-  it("gives the five values of §10, branching(4|8) inner modules counted k times", () => {
+  it("gives the five documented values, branching(4|8) inner modules counted k times", () => {
     expect(examples.map((e) => paramCount(tree(e.short)))).toEqual(examples.map((e) => e.parameters))
     expect(paramCount(tree(examples[0]!.short))).toBe(4 * (27 * 32 + 32 + 32 * 16 + 16))
   })

@@ -1,10 +1,10 @@
-/** The worked examples of spec/einspace.md §9.6 (and the pretty layout of §7.3), verbatim. */
+/** The five worked einspace trees (short and long form, code text, parameters; docs/einspace.md shows Example 1), and Example 1's pretty layout. */
 
 export interface Example {
   readonly short: string
   readonly long: string
   readonly code: string
-  /** §10 */
+  /** Trainable parameters, branching(4|8) inner modules counted k times. */
   readonly parameters: number
 }
 

@@ -1,6 +1,4 @@
 import { spawnSync } from "node:child_process"
-import { readFileSync } from "node:fs"
-import * as path from "node:path"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import type { Arch } from "../../../schemas/Nb201.ts"
@@ -8,16 +6,14 @@ import * as Rng from "../../../src/core/Rng.ts"
 import { encodeAll } from "../../../src/core/Space.ts"
 import { nb201 } from "../../../src/spaces/nb201/Nb201.ts"
 import { fromId, id, isSampleable, neighbours } from "../../../src/spaces/nb201/Sampling.ts"
-import { sharedDir } from "../../helpers.ts"
+import { docExample, nb201Text } from "../../helpers.ts"
 
-const spec = readFileSync(path.join(sharedDir, "spec", "nb201.md"), "utf8")
-const blocks = [...spec.matchAll(/```\n([\s\S]*?)\n```/g)].map((m) => m[1]!)
 
 const parse = (s: string) => Result.getOrThrow(nb201.parse(s))
 const ones = (v: Float32Array) => Array.from(v).flatMap((x, i) => (x === 1 ? [i] : []))
 const encode = (name: string, o: ReadonlyArray<number>) => ones(encodeAll(nb201.encodings[name]!, [o as unknown as Arch]))
 
-const tableArchs = readFileSync(path.join(sharedDir, "data", "nb201", "nb201.csv"), "utf8")
+const tableArchs = nb201Text("nb201.csv")
   .trim().split("\n").slice(1).map((line) => line.split(",")[1]!)
 
 describe("NB201 strings", () => {
@@ -88,7 +84,7 @@ describe("NB201 ids, sampling and mutation", () => {
   })
 })
 
-describe("NB201 encodings (spec/search.md §2.4)", () => {
+describe("NB201 encodings (docs/nb201.md)", () => {
   const vectors: Array<[number[], string | undefined, number, boolean, number[], number[], number[], number[]]> = [
     [[0, 1, 2, 3, 4, 0], "|skip_connect~0|+|none~0|nor_conv_1x1~1|+|nor_conv_3x3~0|avg_pool_3x3~1|skip_connect~2|", 2930, true, [0, 6, 12, 18, 24, 25], [3, 6, 25, 40], [2, 6, 25, 45], [2, 9, 28, 139]],
     [[4, 3, 3, 0, 0, 0], "|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|", 94, true, [4, 8, 13, 15, 20, 25], [0, 8, 9, 49], [3, 8, 9, 34], [1, 25, 26, 150]],
@@ -138,8 +134,8 @@ describe("NB201 encodings (spec/search.md §2.4)", () => {
   })
 })
 
-describe("NB201 transpiler (spec/nb201.md)", () => {
-  const [, example1, example2, helper, comment] = blocks
+describe("NB201 transpiler (docs/nb201.md)", () => {
+  const [example1, example2, helper, comment] = ["exclude-helper", "none-edges", "helper", "comment"].map((name) => docExample("nb201.md", name))
   const strong = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|"
   const sparse = "|skip_connect~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|none~2|"
   const t = (s: string, mode: "exclude-helper" | "helper" | "inline", addon: "none" | "comment" | "backbone" = "none") =>

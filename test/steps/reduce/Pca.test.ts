@@ -7,10 +7,10 @@ import * as Pca from "../../../src/steps/reduce/Pca.ts"
 const close = (actual: ArrayLike<number>, expected: ReadonlyArray<number>, digits = 6) =>
   expected.forEach((e, i) => expect(actual[i]!).toBeCloseTo(e, digits))
 
-describe("PCA (spec/surrogate.md §2)", () => {
+describe("PCA (docs/surrogate.md)", () => {
   const train = [0, 0, 2, 0, 0, 1, 2, 1]
 
-  it("reproduces the spec's test vector", () => {
+  it("reproduces the documented vector", () => {
     const model = Pca.fit(train, 4, 2, 128)
     expect(model.k).toBe(2)
     close(model.mean, [1, 0.5])

@@ -10,7 +10,7 @@ import { Identity, Pca } from "../../../src/steps/reduce/Reducers.ts"
 import { Reduce } from "../../../src/steps/Services.ts"
 import { tempDir } from "../../helpers.ts"
 
-// The spec's PCA vector as artifacts: rows a–d train, e is held out.
+// The documented PCA vector as artifacts: rows a–d train, e is held out.
 class Given extends Step.Service<Given>()("test/given", { inputs: {}, outputs: { features: Features, train: ArchTable } }) {}
 const given = Step.implement(Given, {
   implementation: "spec-vector",

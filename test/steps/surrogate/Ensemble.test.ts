@@ -3,7 +3,7 @@ import * as Rng from "../../../src/core/Rng.ts"
 import * as Ensemble from "../../../src/steps/surrogate/Ensemble.ts"
 import * as Mlp from "../../../src/steps/surrogate/Mlp.ts"
 
-describe("NASLib MLP ensemble presets (spec/search.md §7–8)", () => {
+describe("NASLib MLP ensemble presets (docs/search.md)", () => {
   it("parameter counts on a 155-d input: 20 × 20 → 11,121; 3 × 128 → 53,121", () => {
     expect(Mlp.layout(Ensemble.config(Ensemble.presets["naslib-default"], 155)).count).toBe(11_121)
     expect(Mlp.layout(Ensemble.config(Ensemble.presets["cole-paper"], 155)).count).toBe(53_121)

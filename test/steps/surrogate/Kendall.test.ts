@@ -20,7 +20,7 @@ const bruteForce = (x: ReadonlyArray<number>, y: ReadonlyArray<number>) => {
 }
 
 describe("Kendall τ-b", () => {
-  it("matches the spec's vectors", () => {
+  it("matches the documented vectors", () => {
     expect(tauB([1, 2, 3, 4], [1, 3, 2, 4]).tau).toBeCloseTo(4 / 6, 12)
     expect(tauB([1, 2, 2, 3], [1, 2, 3, 3]).tau).toBeCloseTo(0.8, 12)
     expect(tauB([1, 2, 3, 4, 5], [2, 1, 4, 3, 5]).tau).toBeCloseTo(0.6, 12)

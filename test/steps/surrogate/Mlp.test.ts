@@ -161,7 +161,7 @@ describe("MLP head", () => {
     expect(Math.max(...net.params.map((value, i) => Math.abs(value - start[i]!)))).toBeGreaterThan(0.1)
   })
 
-  it("hinge loss: the spec's vectors", () => {
+  it("hinge loss: the documented vectors", () => {
     const c = { ...base, inputs: 1, hiddenLayers: 0, loss: "hinge" as const }
     const dScores = new Float64Array(3)
     const index = [0, 1, 2]
@@ -172,7 +172,7 @@ describe("MLP head", () => {
     expect(Mlp.loss(c, new Float64Array(2), scores, dScores, [2, 2, 2], index, 3, Rng.make(0, "p"))).toBeUndefined()
   })
 
-  it("clips the global gradient norm as the spec says: (3, 4) → (3, 4) / (5 + 1e-6)", () => {
+  it("clips the global gradient norm as documented: (3, 4) → (3, 4) / (5 + 1e-6)", () => {
     const g = Float64Array.of(3, 4)
     expect(Mlp.clipNorm(g, 1)).toBe(5)
     expect(g[0]).toBeCloseTo(3 / (5 + 1e-6), 12)

@@ -16,7 +16,7 @@ describe("statistics", () => {
     expect(studentTCdf(1, 1)).toBeCloseTo(0.75, 12) // Cauchy: 1/2 + atan(1)/π
   })
 
-  it("Nadeau–Bengio: the spec's vector", () => {
+  it("Nadeau–Bengio: the documented vector", () => {
     const r = nadeauBengio([0.02, 0.04, 0.06, 0.0, 0.08], 1 / 9)
     expect(r.meanDifference).toBeCloseTo(0.04, 12)
     expect(r.t).toBeCloseTo(2.267787, 6)
