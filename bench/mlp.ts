@@ -1,15 +1,14 @@
 /**
- * MLP trainer throughput: optimizer steps/s of the surrogate head next to ../shared/bench/reference.py mlp
+ * MLP trainer throughput: optimizer steps/s of the surrogate head next to bench/reference.py mlp
  * (PyTorch CPU, one thread, the same shapes: n = 260 rows, batch 32, MSE + L1 on the output weights,
  * Adam betas 0.9/0.99, Xavier init), alternating with it in the same run.
  *
  *   node --import tsx bench/mlp.ts        (COLE_KERNELS=wasm: on the WebAssembly kernels)
  */
-import { spawnSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import * as Rng from "../src/core/Rng.ts"
 import * as Linalg from "../src/kernels/Linalg.ts"
 import * as Mlp from "../src/steps/surrogate/Mlp.ts"
+import * as Reference from "./Reference.ts"
 
 const shapes = [
   { name: "3 × 128 on 128-d", inputs: 128, hiddenLayers: 3, width: 128, epochs: 200 },
@@ -21,6 +20,7 @@ const n = 260
 const ROUNDS = 11
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`MLP optimizer steps/s, n = ${n}, batch 32, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
+console.log(Reference.describe())
 console.log("| shape | cole | PyTorch (1 thread) | ratio |")
 console.log("| --- | --- | --- | --- |")
 for (const s of shapes) {
@@ -38,13 +38,9 @@ for (const s of shapes) {
     return model.steps / ((performance.now() - started) / 1000)
   }
   const theirs = () => {
-    const reference = spawnSync("/usr/bin/python3", [
-      fileURLToPath(new URL("../../shared/bench/reference.py", import.meta.url)),
-      "mlp", "--n", String(n), "--in", String(s.inputs), "--layers", String(s.hiddenLayers), "--width", String(s.width),
-      "--epochs", String(s.epochs), "--batch", "32", "--threads", "1"
-    ], { encoding: "utf8", env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OPENBLAS_"))) })
-    if (reference.status !== 0) throw new Error(`reference.py mlp failed: ${reference.stderr.trim().split("\n").at(-1)}`)
-    const torch = JSON.parse(reference.stdout.trim())
+    const torch = Reference.run("mlp", [
+      "--n", n, "--in", s.inputs, "--layers", s.hiddenLayers, "--width", s.width, "--epochs", s.epochs, "--batch", 32, "--threads", 1
+    ])
     return torch.steps / torch.seconds
   }
   ours() // warm-up: compile the kernels' hot paths

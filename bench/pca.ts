@@ -1,7 +1,7 @@
 /**
  * PCA fit of 3,516 × 4,096 → 128 (the largest default CV budget on a 4,096-d embedding) next to
  * scikit-learn, alternating with it, median of 3 rounds. Two inputs of that shape: i.i.d. Gaussian, as
- * ../shared/bench/reference.py pca uses (a flat spectrum: the worst case for iterative solvers; the
+ * bench/reference.py pca uses (a flat spectrum: the worst case for iterative solvers; the
  * reference is run as it is), and one with a decaying spectrum, like embeddings (the same scikit-learn
  * calls, float32 input, run on the very matrix cole fits). cole's fits stop when every Ritz pair's
  * residual is ≤ 1e-6 of its value, which bounds its singular values' error by 5e-7 relative; scikit-
@@ -9,21 +9,18 @@
  *
  *   node --import tsx bench/pca.ts
  */
-import { spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { fileURLToPath } from "node:url"
 import * as Rng from "../src/core/Rng.ts"
 import * as Linalg from "../src/kernels/Linalg.ts"
 import * as Pca from "../src/steps/reduce/Pca.ts"
+import * as Reference from "./Reference.ts"
 
 const n = 3516, d = 4096, k = 128, ROUNDS = 3
 const rng = Rng.make(0, "bench")
 const gaussian = Float32Array.from({ length: n * d }, () => rng.normal())
 const decaying = gaussian.map((v, i) => v * Math.exp(-(i % d) / 200))
-const python = "/usr/bin/python3"
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OPENBLAS_")))
 const dir = mkdtempSync(join(tmpdir(), "cole-bench-pca-"))
 
 // scikit-learn on the decaying matrix, scored against cole's fit of it.
@@ -43,17 +40,12 @@ print(json.dumps(out))
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const spread = (xs: ReadonlyArray<number>) => `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}`
-const runPython = (args: ReadonlyArray<string>) => {
-  const result = spawnSync(python, args, { encoding: "utf8", env })
-  if (result.status !== 0) throw new Error(`python failed: ${result.stderr.trim().split("\n").at(-1)}`)
-  return JSON.parse(result.stdout.trim())
-}
-
 const cole = { gaussian: [] as Array<number>, decaying: [] as Array<number> }
 const sklearn = { gaussian: { full: [] as Array<number>, randomized: [] as Array<number> }, decaying: { full: [] as Array<number>, randomized: [] as Array<number> } }
 const basis = { gaussian: 0, decaying: 0 }
 let accuracy: Record<string, { max_sigma_error: number; components_within: number }> = {}
 console.log(`PCA fit ${n} × ${d} → ${k}, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
+console.log(Reference.describe())
 try {
   writeFileSync(join(dir, "decaying.f32"), decaying)
   for (let round = 0; round < ROUNDS; round++) {
@@ -68,10 +60,10 @@ try {
         writeFileSync(join(dir, "components.f64"), model.components)
       }
     }
-    const reference = runPython([fileURLToPath(new URL("../../shared/bench/reference.py", import.meta.url)), "pca", "--n", String(n), "--d", String(d), "--k", String(k)])
+    const reference = Reference.run("pca", ["--n", n, "--d", d, "--k", k])
     sklearn.gaussian.full.push(reference.seconds_full)
     sklearn.gaussian.randomized.push(reference.seconds_randomized)
-    const decay = runPython(["-c", SKLEARN, join(dir, "decaying.f32"), join(dir, "sigma.f64"), join(dir, "components.f64")])
+    const decay = Reference.python(["-c", SKLEARN, join(dir, "decaying.f32"), join(dir, "sigma.f64"), join(dir, "components.f64")])
     sklearn.decaying.full.push(decay.full.seconds)
     sklearn.decaying.randomized.push(decay.randomized.seconds)
     accuracy = { full: decay.full, randomized: decay.randomized }

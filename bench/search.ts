@@ -1,14 +1,12 @@
 /**
  * Seconds per BANANAS trial (path-naslib on cifar100_test, one core: the fits run in this thread) next to
- * ../shared/bench/reference.py trial (PyTorch, one thread: the surrogate fits alone) in the same run, on
+ * bench/reference.py trial (PyTorch, one thread: the surrogate fits alone) in the same run, on
  * the same first K fits of the 48 (|D| = 20, 30, …), so both train the same number of steps, alternating
  * round by round. With
  * `--full`, also one whole 500-evaluation trial per preset.
  *
  *   node --import tsx bench/search.ts [--full]
  */
-import { spawnSync } from "node:child_process"
-import { fileURLToPath } from "node:url"
 import { Effect, Layer } from "effect"
 import * as Artifact from "../src/core/Artifact.ts"
 import * as Executor from "../src/core/Executor.ts"
@@ -20,6 +18,7 @@ import { search } from "../src/search/SearchStep.ts"
 import { Nb201Benchmark } from "../src/steps/Evaluator.ts"
 import { Architectures, Encode, Evaluate, Search } from "../src/steps/Services.ts"
 import * as SpaceSteps from "../src/steps/SpaceSteps.ts"
+import * as Reference from "./Reference.ts"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
@@ -48,19 +47,15 @@ const trialSeconds = async (preset: "cole-paper" | "naslib-default", budget: num
   return result.value.seconds
 }
 
-const reference = (preset: string, fits: number) => {
-  const r = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("../../shared/bench/reference.py", import.meta.url)), "trial", "--preset", preset, "--fits", String(fits), "--threads", "1"], {
-    encoding: "utf8",
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("OPENBLAS_")))
-  })
-  return r.status === 0 ? (JSON.parse(r.stdout.trim()) as { seconds: number; steps: number }) : undefined
-}
+const reference = (preset: string, fits: number) =>
+  Reference.run("trial", ["--preset", preset, "--fits", fits, "--threads", 1]) as { seconds: number; steps: number }
 
 // Shared machines drift by tens of percent within a minute: the two sides alternate, round by round,
 // and the ratio reported is the median of the rounds' ratios.
 const ROUNDS = 5
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 console.log(`BANANAS trial, path-naslib, one core, node ${process.version}, median of ${ROUNDS} alternating rounds, kernels: ${Linalg.inUse}`)
+console.log(Reference.describe())
 console.log("| preset | fits | cole | PyTorch fits alone (1 thread) | ratio |")
 console.log("| --- | --- | --- | --- | --- |")
 for (const [preset, fits] of [["cole-paper", 12], ["naslib-default", 6]] as const) {
@@ -68,7 +63,6 @@ for (const [preset, fits] of [["cole-paper", 12], ["naslib-default", 6]] as cons
   for (let r = 0; r < ROUNDS; r++) {
     const ours = await trialSeconds(preset, 20 + 10 * fits)
     const theirs = reference(preset, fits)
-    if (theirs === undefined) throw new Error("reference.py trial failed")
     rounds.push({ ours, theirs: theirs.seconds, steps: theirs.steps })
   }
   const ours = median(rounds.map((r) => r.ours)), theirs = median(rounds.map((r) => r.theirs))
