@@ -3,7 +3,7 @@
  * provider, checked against what the embedder needs (inputs it can feed, a hidden-state output, the
  * hidden size), and released when its scope closes. `embed` runs length-sorted batches and pools.
  */
-import * as ort from "onnxruntime-node"
+import type * as Ort from "onnxruntime-node"
 import { Data, Effect } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import * as ModelFolder from "./ModelFolder.ts"
@@ -36,7 +36,22 @@ let live = 0
 /** Sessions currently open in this process (for tests: an ablation must not leak them). */
 export const liveSessions = () => live
 
-const create = (options: Options, provider: "cpu" | "cuda", modelFile: string) =>
+/**
+ * ONNX Runtime, loaded when a session opens. It is an optional dependency — its install script fetches
+ * CUDA binaries from outside the npm registry, and where that fails npm leaves it out — so everything
+ * but the ONNX embedder works without it.
+ */
+const runtime = (model: string) =>
+  Effect.tryPromise({
+    try: (): Promise<typeof Ort> => import("onnxruntime-node"),
+    catch: (e) =>
+      new EmbedderError({
+        model,
+        problem: `onnxruntime-node cannot be loaded (${(e as Error).message.split("\n")[0]}); install it with \`ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30.0\``
+      })
+  })
+
+const create = (ort: typeof Ort, options: Options, provider: "cpu" | "cuda", modelFile: string) =>
   Effect.tryPromise({
     try: () =>
       ort.InferenceSession.create(modelFile, {
@@ -53,16 +68,17 @@ export const open = (options: Options) =>
     const folder = yield* ModelFolder.load(options.model)
     const tokenization = yield* Tokenization.make(folder, options)
     const fail = (problem: string) => Effect.fail(new EmbedderError({ model: options.model, problem }))
+    const ort = yield* runtime(options.model)
 
     const acquire = options.executionProvider === "cpu"
-      ? create(options, "cpu", folder.modelFile).pipe(Effect.map((session) => ({ session, provider: "cpu" as const })))
-      : create(options, "cuda", folder.modelFile).pipe(
+      ? create(ort, options, "cpu", folder.modelFile).pipe(Effect.map((session) => ({ session, provider: "cpu" as const })))
+      : create(ort, options, "cuda", folder.modelFile).pipe(
         Effect.map((session) => ({ session, provider: "cuda" as const })),
         Effect.catchTag("EmbedderError", (e) =>
           options.executionProvider === "cuda"
             ? Effect.fail(new EmbedderError({ model: options.model, problem: `CUDA was asked for but is not usable (${e.problem}); on a machine with an NVIDIA GPU run \`npm run install:cuda\`` }))
             : Effect.logWarning(`CUDA is not usable here; embedding on CPU (${e.problem})`).pipe(
-              Effect.andThen(create(options, "cpu", folder.modelFile)),
+              Effect.andThen(create(ort, options, "cpu", folder.modelFile)),
               Effect.map((session) => ({ session, provider: "cpu" as const }))
             ))
       )
@@ -119,7 +135,7 @@ export const open = (options: Options) =>
             }
           })
           const dims = [rows.length, length]
-          const feeds: Record<string, ort.Tensor> = {
+          const feeds: Record<string, Ort.Tensor> = {
             input_ids: new ort.Tensor("int64", ids, dims),
             attention_mask: new ort.Tensor("int64", mask, dims)
           }
