@@ -15,7 +15,7 @@ export const MIN_GFLOPS = 20
 // slower kernels than OpenBLAS would, so the reference runs without them.
 const environment = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("OPENBLAS_")))
 
-/** Runs `python3 reference.py …args` (or `python3 -c CODE …` with `{ code }`) and parses its last line as JSON. */
+/** Runs the reference's Python with `args` (a script and its arguments, or `-c CODE …`) and parses its last output line as JSON. */
 export const python = (args: ReadonlyArray<string>): Record<string, any> => {
   const result = spawnSync(PYTHON, args, { encoding: "utf8", env: environment, maxBuffer: 1 << 26 })
   if (result.error !== undefined) throw new Error(`${PYTHON} could not run: ${result.error.message} (apt-get install python3-torch python3-sklearn libopenblas0-pthread)`)
@@ -30,7 +30,7 @@ export const blas = () => {
   if (checked !== undefined) return checked
   const measured = python([SCRIPT, "blas", "--threads", "1"])
   if (measured.gflops < MIN_GFLOPS) {
-    throw new Error(`the reference's BLAS runs a 1024² float32 matmul at ${measured.gflops} GFLOP/s on one thread (numpy: ${measured.numpy_blas}); ` +
+    throw new Error(`the reference's BLAS runs a 1024² float32 matmul at ${measured.gflops} GFLOP/s on one thread (BLAS libraries numpy loaded: ${measured.numpy_blas}); ` +
       `a fair reference needs an optimized BLAS (≥ ${MIN_GFLOPS} GFLOP/s): apt-get install libopenblas0-pthread, or point COLE_BENCH_PYTHON at a Python whose torch has one`)
   }
   checked = measured
