@@ -199,11 +199,19 @@ const cache = Command.make("cache").pipe(
   Command.withSubcommands([ls, verify, gc])
 )
 
-const stepsLs = Command.make("ls", {}, () =>
-  Console.log(Format.table(
-    ["implementation", "version", "fingerprint"],
-    implementations.map((i) => [Fingerprint.idOf(i), String(i.version), Fingerprint.fingerprint(i).slice(7, 19)])
-  ))).pipe(Command.withDescription("List the built-in step implementations"))
+const stepsLs = Command.make(
+  "ls",
+  { files: Flag.Boolean("files").pipe(Flag.withDescription("Also list the files each fingerprint covers, with their digests"), Flag.withDefault(false)) },
+  ({ files }) =>
+    Console.log(files
+      ? implementations.map((i) =>
+        `${Fingerprint.idOf(i)} (version ${i.version})\n${Object.entries(Fingerprint.files(i)).map(([f, d]) => `  ${d}  ${f}`).join("\n")}`
+      ).join("\n\n")
+      : Format.table(
+        ["implementation", "version", "fingerprint", "files"],
+        implementations.map((i) => [Fingerprint.idOf(i), String(i.version), Fingerprint.fingerprint(i).slice(7, 19), String(Object.keys(Fingerprint.files(i)).length)])
+      ))
+).pipe(Command.withDescription("List the built-in step implementations; --files: what each fingerprint covers"))
 
 const stepsLock = Command.make("lock", {}, () =>
   Effect.sync(() => {

@@ -30,7 +30,7 @@ export interface Space<A, O = unknown> {
   readonly name: string
   /** Bumped whenever parsing, sampling, encodings or the transpiler change their output. */
   readonly version: number
-  /** Modules whose content the drift guard fingerprints against `version`. */
+  /** The space's module (`import.meta.url`): the drift guard fingerprints every file it reaches against `version`. */
   readonly sources: ReadonlyArray<string>
   readonly arch: Schema.Schema<A>
   readonly parse: (text: string) => Result.Result<A, ArchParseError>

@@ -32,7 +32,7 @@ export interface Implementation<I extends Tables = Tables, O extends Tables = Ta
   /** Facts about the environment that change outputs (model digest, dtype, …); never paths or hosts. */
   readonly environment: Effect.Effect<Readonly<Record<string, Json>>, unknown>
   readonly run: (inputs: Frames<I>, context: RunContext) => Effect.Effect<Outputs<O>, unknown>
-  /** Source files whose content the drift guard fingerprints (module URLs or paths). */
+  /** Entry modules of the drift guard's fingerprint (URLs or paths); everything they reach is covered. */
   readonly sources: ReadonlyArray<string>
 }
 
@@ -97,7 +97,10 @@ export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R
   readonly resource?: (params: P) => Effect.Effect<Res, ERes, R | Scope.Scope>
   readonly environment?: (params: P, resource: Res) => Effect.Effect<Readonly<Record<string, Json>>, unknown, R>
   readonly run: (inputs: Frames<I>, params: P, context: RunContext, resource: Res) => Effect.Effect<Outputs<O>, unknown, R>
-  /** The implementation's own module (`import.meta.url`), plus any helper modules it depends on. */
+  /**
+   * The implementation's own module (`import.meta.url`): its fingerprint covers every project file that
+   * module reaches (Fingerprint.ts). Add only files no import or `new URL(…, import.meta.url)` reveals.
+   */
   readonly sources: ReadonlyArray<string>
 }
 

@@ -10,8 +10,6 @@ import { native } from "./Native.ts"
 
 const compiled = new WebAssembly.Module(readFileSync(new URL("./linalg.wasm", import.meta.url)))
 
-/** The files whose code decides the kernels' results, for the sources of every step computing on them. */
-export const sources = [import.meta.url, ...["./linalg.wasm", "./Native.ts", "../../native/kernels.cc"].map((f) => new URL(f, import.meta.url).href)]
 
 export type Gemm = (m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, ldb: number, c: number, ldc: number, accumulate: number) => void
 type Transpose = (src: number, rows: number, cols: number, dst: number) => void

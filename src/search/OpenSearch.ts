@@ -20,7 +20,7 @@ import * as OnnxSession from "../steps/embed/OnnxSession.ts"
 import { embedCorpus } from "../steps/HashedNgram.ts"
 import { OpenSearch } from "../steps/Services.ts"
 import { InvalidStepInput } from "../steps/SpaceSteps.ts"
-import { defaults, type Oracle, Params, runTrials, sources } from "./SearchStep.ts"
+import { defaults, type Oracle, Params, runTrials } from "./SearchStep.ts"
 
 /** The code-text featurizer of an open search: 1,024 hashed 1–3-grams, sublinear TF, L2-normalised. */
 const HASHED = { dims: 1024, n: 3, weighting: "sublinear-tf" } as const
@@ -45,7 +45,7 @@ const implementation = Step.implement(OpenSearch, {
   // and block Lanczos (new rounding of every reduced input).
   version: 3,
   params: OpenParams,
-  sources: [import.meta.url, new URL("../steps/HashedNgram.ts", import.meta.url).href, new URL("../steps/embed/OnnxSession.ts", import.meta.url).href, ...sources],
+  sources: [import.meta.url],
   resource: (params): Effect.Effect<OnnxSession.Session | undefined, SessionError | InvalidStepInput, Effect.Services<ReturnType<typeof OnnxSession.open>>> =>
     params.representation !== "onnx"
       ? Effect.succeed(undefined)

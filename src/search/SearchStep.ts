@@ -14,7 +14,6 @@ import { tracked } from "../core/Progress.ts"
 import * as Shards from "../core/Shards.ts"
 import * as Step from "../core/Step.ts"
 import { getSpace } from "../spaces/registry.ts"
-import * as Pca from "../steps/reduce/Pca.ts"
 import { Search } from "../steps/Services.ts"
 import { InvalidStepInput } from "../steps/SpaceSteps.ts"
 import type * as Candidates from "./Candidates.ts"
@@ -67,7 +66,6 @@ export interface Oracle {
   readonly trajectory?: { readonly table: Artifact.Table<any>; readonly columns: (arch: string) => Record<string, unknown> }
 }
 
-export const sources = [import.meta.url, ...["./Trial.ts", "./Candidates.ts", "./Acquisition.ts", "./Presets.ts", "./Surrogate.ts", "../steps/surrogate/Ensemble.ts", "../steps/surrogate/Mlp.ts", "../steps/surrogate/Network.ts"].map((f) => new URL(f, import.meta.url).href), ...Pca.sources]
 
 /** The trials of a search, each a chain of cached batches, on any oracle. */
 export const runTrials = <P extends Params>(params: P, context: Step.RunContext, oracle: Oracle) =>
@@ -182,7 +180,7 @@ const implementation = Step.implement(Search, {
   // and block Lanczos (new rounding of every reduced input).
   version: 3,
   params: Params,
-  sources,
+  sources: [import.meta.url],
   run: ({ features, objective }, params, context) => runTrials(params, context, tableOracle(features, objective))
 })
 

@@ -123,7 +123,7 @@ export const identity = Step.implement(ImportFeatures, {
   implementation: "embeddings-file",
   version: 1,
   params: Params,
-  sources: [import.meta.url, new URL("./Csv.ts", import.meta.url).href],
+  sources: [import.meta.url],
   run: (_inputs, params) =>
     Effect.gen(function*() {
       const space = yield* getSpace(params.space)

@@ -59,7 +59,7 @@ export const objective = Step.implement(ImportObjective, {
   implementation: "labels-csv",
   version: 1,
   params: Params,
-  sources: [import.meta.url, new URL("./Csv.ts", import.meta.url).href],
+  sources: [import.meta.url],
   run: (_inputs, params) => Effect.map(readLabels(params), (labels) => ({ objective: labels }))
 })
 
@@ -68,7 +68,7 @@ export const architectures = Step.implement(Architectures, {
   implementation: "labels-csv",
   version: 1,
   params: Params,
-  sources: [import.meta.url, new URL("./Csv.ts", import.meta.url).href],
+  sources: [import.meta.url],
   run: (_inputs, params) => Effect.map(readLabels(params), ({ arch }) => ({ architectures: { arch } }))
 })
 

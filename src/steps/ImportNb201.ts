@@ -13,7 +13,7 @@ export const nb201Csv = (file: string) =>
     implementation: "nb201-csv",
     version: 1,
     params: Schema.Struct({ column: Schema.String }),
-    sources: [import.meta.url, new URL("../spaces/nb201/Benchmark.ts", import.meta.url).href],
+    sources: [import.meta.url],
     environment: () => Benchmark.readTable(file).pipe(Effect.map((bytes) => ({ csv: Hash.sha256(bytes) }))),
     run: (_inputs, { column }) =>
       Benchmark.load(file, column).pipe(

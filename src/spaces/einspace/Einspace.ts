@@ -15,8 +15,6 @@ import { formatLong, formatPretty, formatShort } from "./Strings.ts"
 import { transpile } from "./Transpile.ts"
 import { EinspaceError, infer, type Node } from "./Tree.ts"
 
-const here = (file: string) => new URL(file, import.meta.url).href
-
 /** Parses any accepted form into the inferred tree, or the typed error (reason, offset, line, column). */
 export const parse = (text: string, options: Options = defaultOptions): Result.Result<Node, EinspaceError> => {
   try {
@@ -70,7 +68,7 @@ export const makeEinspace = (options: Options = defaultOptions): Space<Tree, Tra
   return {
     name,
     version: 1,
-    sources: ["./Einspace.ts", "./Grammar.ts", "./Shapes.ts", "./Tree.ts", "./Strings.ts", "./Parser.ts", "./Sampler.ts", "./Transpile.ts", "../../../schemas/Einspace.ts"].map(here),
+    sources: [import.meta.url],
     arch: Tree,
     parse: (text) =>
       Result.mapBoth(parse(text, options), { onSuccess: mine, onFailure: (e) =>

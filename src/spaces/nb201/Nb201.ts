@@ -6,12 +6,10 @@ import { enumerate, mutate, sample } from "./Sampling.ts"
 import { format, parse } from "./Strings.ts"
 import { transpile } from "./Transpile.ts"
 
-const here = (file: string) => new URL(file, import.meta.url).href
-
 export const nb201: Space<Arch, TranspileOptions> = {
   name: "nb201",
   version: 1,
-  sources: ["./Ops.ts", "./Strings.ts", "./Sampling.ts", "./Encodings.ts", "./Transpile.ts", "./Texts.ts"].map(here),
+  sources: [import.meta.url],
   arch: Arch,
   parse,
   format,

@@ -19,7 +19,7 @@ export const layer = Step.implement(Generate, {
   implementation: "gaussian",
   version: 1,
   params: Params,
-  sources: [import.meta.url, task.module],
+  sources: [import.meta.url],
   run: (_inputs, params, context) =>
     Effect.gen(function*() {
       const units: Array<Unit> = []

@@ -9,7 +9,7 @@ export const layer = Step.implement(Standardize, {
   implementation: "zscore",
   version: 1,
   params: Schema.Struct({}),
-  sources: [import.meta.url, new URL("./moments.ts", import.meta.url).href],
+  sources: [import.meta.url],
   run: ({ points }) =>
     Effect.sync(() => {
       const { mean, std } = moments(points.columns.x, points.length, DIMENSIONS)

@@ -5,7 +5,7 @@ import * as Step from "../../core/Step.ts"
 import { moments } from "./moments.ts"
 import { RowNorms, Summarize } from "./Steps.ts"
 
-const sources = [import.meta.url, new URL("./moments.ts", import.meta.url).href]
+const sources = [import.meta.url]
 
 export const summary = Step.implement(Summarize, {
   implementation: "moments",

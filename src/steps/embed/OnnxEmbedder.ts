@@ -50,7 +50,7 @@ const implementation = (options: Options) =>
     implementation: "onnx",
     version: 1,
     params: Params,
-    sources: [import.meta.url, ...["./OnnxSession.ts", "./Pooling.ts", "./Tokenization.ts", "./ModelFolder.ts"].map((f) => new URL(f, import.meta.url).href)],
+    sources: [import.meta.url],
     resource: (params) =>
       OnnxSession.open({
         model: options.model,

@@ -38,8 +38,6 @@ export interface Options {
 
 type Kernels = Linalg.Kernels<Float64Array>
 
-/** The files whose code decides a fit's results, for the sources of every step that fits one. */
-export const sources = [import.meta.url, ...["./BlockLanczos.ts", "./Centred.ts", "./SymmetricEigen.ts"].map((f) => new URL(f, import.meta.url).href), ...Linalg.sources]
 
 const columnMeans = (x: ArrayLike<number>, n: number, d: number) => {
   const mean = new Float64Array(d)

@@ -11,7 +11,7 @@ export const Pca = {
     // 3: exact solvers on SymmetricEigen, block Lanczos for large inputs (new rounding, converged fits).
     version: 3,
     params: Schema.Struct({ components: Schema.Int.check(Schema.isGreaterThan(0)) }),
-    sources: [import.meta.url, ...PcaFit.sources],
+    sources: [import.meta.url],
     run: ({ features, train }, { components }) =>
       Effect.gen(function*() {
         const n = features.length

@@ -12,7 +12,6 @@ import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
 import * as Shards from "../../core/Shards.ts"
 import * as Step from "../../core/Step.ts"
-import * as Pca from "../reduce/Pca.ts"
 import { InvalidStepInput } from "../SpaceSteps.ts"
 import { CrossValidate } from "../Services.ts"
 import * as Cv from "./CrossValidation.ts"
@@ -36,7 +35,7 @@ export const crossValidate = Step.implement(CrossValidate, {
   // block Lanczos (new rounding of every reduced input).
   version: 4,
   params: Params,
-  sources: [import.meta.url, ...["./CrossValidation.ts", "./Mlp.ts", "./Network.ts", "./Kendall.ts"].map((f) => new URL(f, import.meta.url).href), ...Pca.sources],
+  sources: [import.meta.url],
   run: ({ features, objective }, params, context) =>
     Effect.gen(function*() {
       // Rows = the objective's architectures, in its order, each with its features.
