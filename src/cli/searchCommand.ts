@@ -88,6 +88,8 @@ export interface OpenSearchOptions {
   readonly command: string
   readonly timeout: number
   readonly failureValue: number
+  /** Files and folders the evaluation depends on, besides those the command names. */
+  readonly dependencies: ReadonlyArray<string>
   readonly arms: ReadonlyArray<Arm>
   readonly settings: SearchOptions["settings"]
 }
@@ -98,7 +100,7 @@ export interface OpenSearchOptions {
  */
 export const openSearchPipeline = (o: OpenSearchOptions) =>
   Pipeline.make("search", Effect.gen(function*() {
-    const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space })
+    const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space, dependencies: o.dependencies })
     const arms = yield* Effect.forEach(o.arms, (arm) =>
       Effect.gen(function*() {
         const featurizer = arm.representation.startsWith("onnx:")
@@ -178,6 +180,7 @@ export const searchCommand = Command.make(
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE (default: path-naslib; hashed-ngram with --evaluate)"), Flag.optional),
     evaluate: Flag.String("evaluate").pipe(Flag.withDescription("A shell command that trains one architecture and prints its value last on stdout (code text on stdin and in $COLE_CODE_FILE, the architecture in $COLE_ARCH); searches any space without a table"), Flag.optional),
+    evaluateDeps: Flag.String("evaluate-deps").pipe(Flag.withDescription("Files and folders the evaluation depends on, comma-separated (e.g. train.py,configs/): their content enters every evaluation's key, so an edit re-evaluates; files the command names are included without asking"), Flag.optional),
     evaluateTimeout: Flag.Finite("evaluate-timeout").pipe(Flag.withDescription("Seconds before an evaluation counts as a timeout"), Flag.withDefault(3600)),
     failureValue: Flag.Finite("failure-value").pipe(Flag.withDescription("The value a failed or timed-out evaluation counts as"), Flag.withDefault(0)),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line"), Flag.optional),
@@ -216,6 +219,7 @@ export const searchCommand = Command.make(
           const extra = [...o.compare, ...Option.match(o.compareRepresentation, { onNone: () => [], onSome: (r) => [`representation=${r}`] })]
           const all = [base, ...extra.map((text) => parseArm(base, text))]
           if (open && o.evaluateTimeout <= 0) throw new Error(`--evaluate-timeout ${o.evaluateTimeout}: expected a positive number of seconds`)
+          if (!open && Option.isSome(o.evaluateDeps)) throw new Error(`--evaluate-deps ${o.evaluateDeps.value}: only with --evaluate`)
           for (const arm of all) {
             if (open && arm.representation !== "hashed-ngram" && !arm.representation.startsWith("onnx:")) {
               throw new Error(`representation ${arm.representation}: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR`)
@@ -241,7 +245,15 @@ export const searchCommand = Command.make(
         onNone: () =>
           Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings })),
         onSome: (command) =>
-          Pipeline.run(openSearchPipeline({ space: o.space, command, timeout: o.evaluateTimeout, failureValue: o.failureValue, arms, settings }))
+          Pipeline.run(openSearchPipeline({
+            space: o.space,
+            command,
+            timeout: o.evaluateTimeout,
+            failureValue: o.failureValue,
+            dependencies: Option.match(o.evaluateDeps, { onNone: () => [], onSome: (list) => list.split(",").map((d) => d.trim()).filter((d) => d !== "") }),
+            arms,
+            settings
+          }))
       }).pipe(Effect.provide(platform))
       const objective = open ? `${o.space}, evaluated by \`${Option.getOrThrow(o.evaluate)}\` (reference: the best value found)` : o.objective
       const result = summary(arms, value.arms, o.budget, value.optimum)

@@ -4,12 +4,15 @@
  * $COLE_ARCH; the last non-empty line of stdout is the value (e.g. a validation accuracy). A non-zero
  * exit, output that is not a number and running past `timeout` seconds are typed failures
  * (EvaluationFailed with status failed / invalid-output / timeout) that a search records and moves past.
+ * The files the evaluation depends on (the training script, its configs) enter every evaluation's key by
+ * content, so an edited script re-evaluates and an untouched one hits.
  */
 import { spawn } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import * as path from "node:path"
-import { Effect, Layer, Result } from "effect"
+import { Data, Effect, Layer, Result } from "effect"
+import * as Hash from "../core/Hash.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { EvaluationFailed, Evaluator, UnknownArchitecture } from "./Evaluator.ts"
 
@@ -20,7 +23,60 @@ export interface CommandOptions {
   readonly timeout: number
   /** The space whose parser and transpiler turn an architecture string into code text. */
   readonly space: string
+  /**
+   * Files and folders (relative to the working directory) whose content decides the values: their digests
+   * enter every evaluation's key. Words of the command that name existing files are added to them.
+   */
+  readonly dependencies?: ReadonlyArray<string>
 }
+
+export class EvaluatorDependencyError extends Data.TaggedError("EvaluatorDependencyError")<{ readonly path: string; readonly problem: string }> {
+  override get message() {
+    return `evaluator dependency ${this.path}: ${this.problem}`
+  }
+}
+
+const isFile = (p: string) => {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+/** The words of a command line that name existing files: its script and the files it is given. */
+export const namedFiles = (command: string): Array<string> =>
+  [...new Set(command.split(/\s+/).map((w) => w.replace(/^["']|["']$/g, "")).filter((w) => w !== "" && isFile(w)))]
+
+// Folders' contents that are tool state, not inputs.
+const SKIPPED = new Set([".git", "node_modules", "__pycache__", ".ipynb_checkpoints"])
+
+/** A file's content digest, or a folder's: its files' relative paths and digests, recursively. */
+const digestOf = (p: string): string => {
+  if (statSync(p).isFile()) return Hash.sha256(readFileSync(p))
+  const entries: Record<string, string> = {}
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      if (SKIPPED.has(name)) continue
+      const full = path.join(dir, name)
+      if (statSync(full).isDirectory()) walk(full)
+      else entries[path.relative(p, full).split(path.sep).join("/")] = Hash.sha256(readFileSync(full))
+    }
+  }
+  walk(p)
+  return Hash.digestJson(entries)
+}
+
+/** The dependencies (given and named by the command) with their digests, keyed by their normalised paths. */
+export const dependencyDigests = (options: Pick<CommandOptions, "command" | "dependencies">) =>
+  Effect.forEach(
+    [...new Set([...(options.dependencies ?? []), ...namedFiles(options.command)].map((p) => path.normalize(p)))].sort(),
+    (p) =>
+      Effect.try({
+        try: () => [p, digestOf(p)] as const,
+        catch: (e) => new EvaluatorDependencyError({ path: p, problem: `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); expected an existing file or folder` })
+      })
+  ).pipe(Effect.map((pairs) => Object.fromEntries(pairs)))
 
 export type Outcome =
   | { readonly status: "ok"; readonly value: number }
@@ -88,11 +144,13 @@ export const CommandEvaluator = {
       Evaluator,
       Effect.gen(function*() {
         const space = yield* getSpace(options.space)
+        const files = yield* dependencyDigests(options)
         const name = "command"
         return {
           name,
           objective: options.command,
-          facts: { evaluator: name, command: options.command, timeout: options.timeout, space: options.space },
+          // Version 2: the dependencies' digests entered the key (every earlier evaluation is a miss).
+          facts: { evaluator: name, version: 2, command: options.command, timeout: options.timeout, space: options.space, files },
           evaluate: (arch: string) =>
             Effect.gen(function*() {
               const parsed = space.parse(arch)

@@ -118,5 +118,9 @@ describe("cole on einspace", () => {
     }
     const refused = await cole(["search", "--space", "einspace", "--evaluate", script, "--representation", "path-naslib"])
     expect(refused.stderr.trim()).toBe("cole: representation path-naslib: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR")
+    const depsAlone = await cole(["search", "--evaluate-deps", "train.py"])
+    expect([depsAlone.code, depsAlone.stderr.trim()]).toEqual([1, "cole: --evaluate-deps train.py: only with --evaluate"])
+    const missingDep = await cole(["search", "--space", "einspace", "--evaluate", script, "--evaluate-deps", "no/such/configs", "--trials", "1", "--budget", "3", "--store", path.join(dir, "store")])
+    expect([missingDep.code, missingDep.stderr.trim()]).toEqual([1, "cole: evaluator dependency no/such/configs: cannot be read (ENOENT); expected an existing file or folder"])
   }, 120_000)
 })

@@ -1,5 +1,5 @@
 /** A user's program as the evaluator: every outcome recorded, a search that moves past failures, each result cached. */
-import { readFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Result } from "effect"
@@ -10,7 +10,7 @@ import * as Progress from "../../src/core/Progress.ts"
 import * as Store from "../../src/core/Store.ts"
 import { openSearch } from "../../src/search/OpenSearch.ts"
 import { einspace } from "../../src/spaces/einspace/Einspace.ts"
-import { CommandEvaluator, runCommand } from "../../src/steps/CommandEvaluator.ts"
+import { CommandEvaluator, dependencyDigests, namedFiles, runCommand } from "../../src/steps/CommandEvaluator.ts"
 import { Evaluator } from "../../src/steps/Evaluator.ts"
 import { OpenSearch } from "../../src/steps/Services.ts"
 import { tempDir } from "../helpers.ts"
@@ -72,4 +72,58 @@ describe("a search with a command evaluator", () => {
       const failure = yield* Effect.flip(evaluator.evaluate("sequential[relu]"))
       assert.strictEqual(failure._tag, "UnknownArchitecture")
     }))
+
+  it.live("keys every evaluation by the files it depends on: an edited script re-evaluates, an untouched one hits", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const script = path.join(dir, "score.sh")
+      const config = path.join(dir, "configs")
+      mkdirSync(config)
+      writeFileSync(path.join(config, "lr.txt"), "0.1\n")
+      const log = path.join(dir, "calls.log")
+      writeFileSync(script, `echo "$COLE_ARCH" >> ${log}; echo 50`)
+      // The script is named by the command (included without asking); the folder is declared.
+      const pipeline = Pipeline.make("dependent-search", Effect.gen(function*() {
+        const { trajectory } = yield* Pipeline.node(OpenSearch, {})
+        return Artifact.toRows(yield* Pipeline.load(trajectory)).map((r) => r.value)
+      }), openSearch({ space: "einspace", algorithm: "random", budget: 6, failureValue: -1 }).pipe(
+        Layer.provide(CommandEvaluator.layer({ command: `sh ${script}`, timeout: 20, space: "einspace", dependencies: [config] }))
+      ))
+      const platform = Layer.mergeAll(Store.layer(path.join(dir, "store")), Executor.inline, Progress.silent)
+      const calls = () => readFileSync(log, "utf8").trim().split("\n").length
+      const first = yield* Pipeline.run(pipeline).pipe(Effect.provide(platform))
+      assert.deepStrictEqual(first.value, [50, 50, 50, 50, 50, 50])
+      const made = calls()
+      // Untouched: every node and evaluation hits.
+      yield* Pipeline.run(pipeline).pipe(Effect.provide(platform))
+      assert.strictEqual(calls(), made)
+      // The script edited: the same architectures are evaluated again, with the new values.
+      writeFileSync(script, `echo "$COLE_ARCH" >> ${log}; echo 60`)
+      const edited = yield* Pipeline.run(pipeline).pipe(Effect.provide(platform))
+      assert.deepStrictEqual(edited.value, [60, 60, 60, 60, 60, 60])
+      assert.strictEqual(calls(), 2 * made)
+      // A file inside a declared folder edited: again.
+      writeFileSync(path.join(config, "lr.txt"), "0.01\n")
+      yield* Pipeline.run(pipeline).pipe(Effect.provide(platform))
+      assert.strictEqual(calls(), 3 * made)
+    }), 120_000)
+
+  it.live("a dependency that does not exist is a typed error naming it, before any evaluation", () =>
+    Effect.gen(function*() {
+      const dir = tempDir()
+      const missing = path.join(dir, "configs")
+      const error = yield* Effect.flip(dependencyDigests({ command: "echo 1", dependencies: [missing] }))
+      assert.strictEqual(error._tag, "EvaluatorDependencyError")
+      assert.strictEqual(error.message, `evaluator dependency ${missing}: cannot be read (ENOENT); expected an existing file or folder`)
+      const layerError = yield* Effect.flip(Effect.provide(Effect.service(Evaluator), CommandEvaluator.layer({ command: "echo 1", timeout: 5, space: "einspace", dependencies: [missing] })))
+      assert.strictEqual(layerError._tag, "EvaluatorDependencyError")
+    }))
+
+  it("finds the files a command names: its script and file arguments, not flags or missing paths", () => {
+    const dir = tempDir()
+    writeFileSync(path.join(dir, "train.py"), "print(1)")
+    writeFileSync(path.join(dir, "cfg.yaml"), "lr: 0.1")
+    const command = `python3 ${path.join(dir, "train.py")} --config "${path.join(dir, "cfg.yaml")}" --epochs 3 ${path.join(dir, "absent.py")}`
+    assert.deepStrictEqual(namedFiles(command), [path.join(dir, "train.py"), path.join(dir, "cfg.yaml")])
+  })
 })
