@@ -25,6 +25,20 @@ export const io = <A>(operation: string, file: string, run: () => Promise<A>): E
 export const errorCode = (cause: unknown): string | undefined =>
   typeof cause === "object" && cause !== null && "code" in cause ? String((cause as { code: unknown }).code) : undefined
 
+/**
+ * Creates `dir` and its missing parents one level at a time. Node's recursive mkdir loops forever where
+ * a parent cannot hold directories (it retries ENOENT under /proc); this fails with that error instead.
+ */
+export const makeDirectory = async (dir: string) => {
+  const missing: Array<string> = []
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    const found = await fs.stat(current).then((s) => s, (e: unknown) => (errorCode(e) === "ENOENT" ? undefined : Promise.reject(e)))
+    if (found !== undefined || path.dirname(current) === current) break
+    missing.push(current)
+  }
+  for (const d of missing.reverse()) await fs.mkdir(d).catch((e: unknown) => (errorCode(e) === "EEXIST" ? undefined : Promise.reject(e)))
+}
+
 const writeAll = async (handle: fs.FileHandle, chunks: ReadonlyArray<Uint8Array>) => {
   // writev takes at most IOV_MAX buffers per call and may write part of them.
   for (let i = 0; i < chunks.length; i += 512) {

@@ -72,7 +72,7 @@ export const make = (root: string) => {
   }
   const entryPath = (step: string, key: string) => dir("entries", step, `${key}.json`)
 
-  const init = Files.io("init", root, () => fs.mkdir(tmp, { recursive: true }))
+  const init = Files.io("init", root, () => Files.makeDirectory(tmp))
 
   /**
    * Stores bytes (one buffer, or chunks in order) under their digest. Writing an existing blob is a
@@ -228,8 +228,15 @@ export const make = (root: string) => {
 export class Store extends Context.Service<Store, ReturnType<typeof make>>()("cole/core/Store") {}
 
 /** A store rooted at `root` (created if absent). */
+export class InvalidStorePath extends Data.TaggedError("InvalidStorePath")<{ readonly root: string }> {
+  override get message() {
+    return `store path ${JSON.stringify(this.root)}: expected a directory path (an empty one would put the store in the working directory unasked)`
+  }
+}
+
 export const layer = (root: string) =>
   Layer.effect(Store, Effect.gen(function*() {
+    if (root.trim() === "") return yield* new InvalidStorePath({ root })
     const store = make(path.resolve(root))
     yield* store.init
     return store

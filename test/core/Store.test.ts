@@ -20,6 +20,22 @@ const manifestFor = (step: string, key: string, blob: Store.BlobInfo): Manifest 
 })
 
 describe("Store", () => {
+  it.effect("refuses an empty store path, and fails at once where the directory cannot be made (no endless mkdir under /proc)", () =>
+    Effect.gen(function*() {
+      const empty = yield* Effect.flip(Effect.provide(Effect.service(Store.Store), Store.layer("")))
+      assert.strictEqual(empty._tag, "InvalidStorePath")
+      assert.match(empty.message, /^store path "": expected a directory path/)
+      const started = Date.now()
+      const proc = yield* Effect.flip(Effect.provide(Effect.service(Store.Store), Store.layer("/proc/cole-no-store/a")))
+      assert.strictEqual(proc._tag, "StoreIOError")
+      assert.match(proc.message, /^store init failed for \/proc\/cole-no-store\/a: ENOENT/)
+      assert.isBelow(Date.now() - started, 5000)
+      // A nested path that can be made is made, parents included.
+      const nested = path.join(tempDir(), "a", "b", "store")
+      yield* Effect.provide(Effect.service(Store.Store), Store.layer(nested))
+      assert.deepStrictEqual(readdirSync(nested), ["tmp"])
+    }))
+
   it.effect("stores blobs under their digest and reads them back verified", () =>
     Effect.gen(function*() {
       const store = Store.make(tempDir())
