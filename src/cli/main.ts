@@ -209,7 +209,7 @@ const stepsLs = Command.make(
       ).join("\n\n")
       : Format.table(
         ["implementation", "version", "fingerprint", "files"],
-        implementations.map((i) => [Fingerprint.idOf(i), String(i.version), Fingerprint.fingerprint(i).slice(7, 19), String(Object.keys(Fingerprint.files(i)).length)])
+        Object.entries(Fingerprint.lock(implementations)).map(([id, entry]) => [id, String(entry.version), entry.fingerprint.slice(7, 19), String(Object.keys(entry.files ?? {}).length)])
       ))
 ).pipe(Command.withDescription("List the built-in step implementations; --files: what each fingerprint covers"))
 
