@@ -79,17 +79,17 @@ const digestOf = (file: string) => {
 export const files = (identity: Step.Identity, root = projectRoot): Record<string, string> =>
   Object.fromEntries(reach(identity.sources, root).map((f) => [path.relative(root, f).split(path.sep).join("/"), digestOf(f).slice(7, 23)]))
 
-/** sha256 over the reached files' relative paths and digests: the same tree anywhere gives the same value. */
-export const fingerprint = (identity: Step.Identity, root = projectRoot): string =>
-  Hash.digestJson(files(identity, root))
+/**
+ * What the lock records for an implementation now: its version, the fingerprint (sha256 over the reached
+ * files' relative paths and digests, so the same tree anywhere gives the same value) and those files.
+ */
+export const entry = (identity: Step.Identity, root = projectRoot) => {
+  const reached = files(identity, root)
+  return { version: identity.version, fingerprint: Hash.digestJson(reached), files: reached }
+}
 
 export const lock = (identities: ReadonlyArray<Step.Identity>, root = projectRoot): Lock =>
-  Object.fromEntries(
-    [...identities].sort((a, b) => idOf(a).localeCompare(idOf(b))).map((i) => {
-      const reached = files(i, root)
-      return [idOf(i), { version: i.version, fingerprint: Hash.digestJson(reached), files: reached }]
-    })
-  )
+  Object.fromEntries([...identities].sort((a, b) => idOf(a).localeCompare(idOf(b))).map((i) => [idOf(i), entry(i, root)]))
 
 /** What differs between the locked files and the reached ones: changed, added (+) and removed (−) paths. */
 const changes = (locked: Readonly<Record<string, string>>, now: Readonly<Record<string, string>>) => [
@@ -103,15 +103,14 @@ export const check = (identities: ReadonlyArray<Step.Identity>, locked: Lock, ro
   const problems: Array<string> = []
   for (const identity of identities) {
     const id = idOf(identity)
-    const entry = locked[id]
-    const reached = files(identity, root)
-    const now = Hash.digestJson(reached)
-    if (entry === undefined) problems.push(`${id} is not in steps.lock.json: run \`npm run cole -- steps lock\``)
-    else if (entry.fingerprint !== now && entry.version === identity.version) {
-      const changed = changes(entry.files ?? {}, reached)
+    const was = locked[id]
+    const now = entry(identity, root)
+    if (was === undefined) problems.push(`${id} is not in steps.lock.json: run \`npm run cole -- steps lock\``)
+    else if (was.fingerprint !== now.fingerprint && was.version === identity.version) {
+      const changed = changes(was.files ?? {}, now.files)
       problems.push(`${id} changed${changed.length > 0 ? ` (${changed.join(", ")})` : ""} but its version is still ${identity.version}: bump the version, then run \`npm run cole -- steps lock\``)
-    } else if (entry.version !== identity.version || entry.fingerprint !== now) {
-      problems.push(`${id} is at version ${identity.version} but the lock says ${entry.version}: run \`npm run cole -- steps lock\``)
+    } else if (was.version !== identity.version || was.fingerprint !== now.fingerprint) {
+      problems.push(`${id} is at version ${identity.version} but the lock says ${was.version}: run \`npm run cole -- steps lock\``)
     }
   }
   const known = new Set(identities.map(idOf))

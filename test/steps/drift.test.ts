@@ -61,9 +61,9 @@ describe("step drift guard", () => {
     const root = tempDir()
     const file = path.join(root, "step.ts")
     writeFileSync(file, "a\nb\n")
-    const before = Fingerprint.fingerprint({ step: "x", implementation: "y", version: 1, sources: [file] }, root)
+    const before = Fingerprint.entry({ step: "x", implementation: "y", version: 1, sources: [file] }, root).fingerprint
     writeFileSync(file, "a\r\nb\r\n")
-    expect(Fingerprint.fingerprint({ step: "x", implementation: "y", version: 1, sources: [file] }, root)).toBe(before)
+    expect(Fingerprint.entry({ step: "x", implementation: "y", version: 1, sources: [file] }, root).fingerprint).toBe(before)
   })
 
   describe("on a copy of the project's tree", () => {
