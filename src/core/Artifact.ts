@@ -5,7 +5,7 @@
  * without per-row objects; `fromRows`/`toRows` validate and convert row objects for small tables.
  */
 import * as Arrow from "apache-arrow"
-import { Data, Result, Schema } from "effect"
+import { Data, Effect, Result, Schema } from "effect"
 import * as Column from "./Column.ts"
 
 export type Columns = Readonly<Record<string, Column.Any>>
@@ -14,8 +14,8 @@ export interface Table<C extends Columns = Columns> {
   /** Stable table name, written into the Arrow schema metadata. */
   readonly name: string
   readonly columns: C
-  /** The Effect Schema of one row. */
-  readonly row: Schema.Codec<Row<C>, any>
+  /** The Effect Schema of one row (each cell's Schema by column name). */
+  readonly row: Schema.Decoder<Readonly<Record<string, unknown>>>
 }
 
 /** Columnar data of a table: one entry per column. */
@@ -54,11 +54,22 @@ const TABLE_KEY = "cole.table"
 export const table = <const C extends Columns>(name: string, columns: C): Table<C> => ({
   name,
   columns,
-  row: Schema.Struct(Object.fromEntries(Object.entries(columns).map(([k, c]) => [k, c.cell]))) as any
+  row: Schema.Struct(Object.fromEntries(Object.entries(columns).map(([k, c]) => [k, c.cell])))
 })
 
 // ---------------------------------------------------------------------------------------------------------
 // validation
+
+/** Columnar data by name, for code that walks a table's columns whatever the table. */
+const byName = (columns: object): ReadonlyMap<string, unknown> => new Map(Object.entries(columns))
+
+/** The length of a typed array or array; 0 for anything else. */
+const lengthOf = (values: unknown): number =>
+  ArrayBuffer.isView(values) && "length" in values && typeof values.length === "number"
+    ? values.length
+    : Array.isArray(values)
+    ? values.length
+    : 0
 
 const mismatch = (t: Table<any>, column: string, expected: string, actual: string) =>
   new ArtifactMismatch({ table: t.name, column, expected, actual })
@@ -123,10 +134,10 @@ export const make = <C extends Columns>(t: Table<C>, columns: ColumnData<C>): Fr
   // The row count comes from the first column of known width (a table needs one).
   const first = names.find((n) => t.columns[n]!.width > 0)
   if (first === undefined) throw mismatch(t, names[0] ?? "(none)", "a table with at least one column of known width", "none")
-  const firstValues = (columns as any)[first]
-  const length = firstValues === undefined || firstValues === null ? 0 : Math.floor(firstValues.length / t.columns[first]!.width)
+  const data = byName(columns)
+  const length = Math.floor(lengthOf(data.get(first)) / t.columns[first]!.width)
   for (const name of names) {
-    const values = (columns as any)[name]
+    const values = data.get(name)
     if (values === undefined) throw mismatch(t, name, Column.describeType(t.columns[name]!), "missing")
     validateColumn(t, name, t.columns[name]!, values, length)
   }
@@ -136,6 +147,12 @@ export const make = <C extends Columns>(t: Table<C>, columns: ColumnData<C>): Fr
 /** The zero-row frame of a table. */
 export const empty = <C extends Columns>(t: Table<C>): Frame<C> => fromRows(t, [])
 
+/** The length of the vector cell `name` in the first row (a dynamic vector's width). */
+const firstRowWidth = (rows: ReadonlyArray<unknown>, name: string): number => {
+  const first = rows[0]
+  return typeof first === "object" && first !== null ? lengthOf(byName(first).get(name)) : 0
+}
+
 /** Builds a frame from row objects, validating each row with the table's row Schema. */
 export const fromRows = <C extends Columns>(t: Table<C>, rows: ReadonlyArray<unknown>): Frame<C> => {
   const decode = Schema.decodeUnknownResult(t.row)
@@ -144,7 +161,7 @@ export const fromRows = <C extends Columns>(t: Table<C>, rows: ReadonlyArray<unk
   for (const name of names) {
     const c = t.columns[name]!
     out[name] = c.kind === "vector"
-      ? new Float32Array(rows.length * (c.width || (rows[0] as any)?.[name]?.length || 0))
+      ? new Float32Array(rows.length * (c.width || firstRowWidth(rows, name)))
       : !c.nullable && c.kind === "float64"
       ? new Float64Array(rows.length)
       : !c.nullable && c.kind === "int32"
@@ -171,10 +188,11 @@ export const fromRows = <C extends Columns>(t: Table<C>, rows: ReadonlyArray<unk
 /** Row objects of a frame (vectors are zero-copy subarrays). */
 export const toRows = <C extends Columns>(frame: Frame<C>): Array<Row<C>> => {
   const rows: Array<Record<string, unknown>> = []
+  const data: ReadonlyMap<string, any> = byName(frame.columns)
   for (let i = 0; i < frame.length; i++) {
     const row: Record<string, unknown> = {}
     for (const [name, c] of Object.entries(frame.table.columns)) {
-      const values = (frame.columns as any)[name]
+      const values = data.get(name)
       const w = widthOf(c, values, frame.length)
       row[name] = c.kind === "vector" ? values.subarray(i * w, (i + 1) * w) : values[i]
     }
@@ -186,6 +204,7 @@ export const toRows = <C extends Columns>(frame: Frame<C>): Array<Row<C>> => {
 // ---------------------------------------------------------------------------------------------------------
 // Arrow encoding
 
+// `values` has been validated against `column` (make), so it is the column's in-memory form.
 const toArrowData = (column: Column.Any, values: any, length: number): Arrow.Data => {
   const width = widthOf(column, values, length)
   const type = column.arrowType(width)
@@ -208,7 +227,8 @@ const toArrowData = (column: Column.Any, values: any, length: number): Arrow.Dat
 
 const toArrowTable = <C extends Columns>(frame: Frame<C>): Arrow.Table => {
   const entries = Object.entries(frame.table.columns)
-  const children = entries.map(([name, c]) => toArrowData(c, (frame.columns as any)[name], frame.length))
+  const data = byName(frame.columns)
+  const children = entries.map(([name, c]) => toArrowData(c, data.get(name), frame.length))
   const fields = entries.map(([name, c], i) => new Arrow.Field(name, children[i]!.type, c.nullable))
   const schema = new Arrow.Schema(fields, new Map([[TABLE_KEY, frame.table.name]]))
   const struct = Arrow.makeData({ type: new Arrow.Struct(fields), length: frame.length, nullCount: 0, children })
@@ -245,24 +265,30 @@ const sameType = (column: Column.Any, type: Arrow.DataType): boolean => {
     (!Arrow.DataType.isInt(type) || ((expected as Arrow.Int).bitWidth === type.bitWidth && type.isSigned))
 }
 
+type Primitive = Float32Array | Float64Array | Int32Array
+
 /** Concatenated primitive values of a column, zero-copy when the column is one contiguous chunk. */
-const primitiveValues = (
+const primitiveValues = <A extends Primitive>(
   vector: Arrow.Vector,
-  Ctor: Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor,
+  Ctor: { new(length: number): A },
   list: boolean
-) => {
+): A => {
   const width = list ? (vector.type as Arrow.FixedSizeList).listSize : 1
-  const chunks = vector.data.map((d) => {
+  const chunks = vector.data.map((d): A => {
     const leaf = list ? d.children[0]! : d
     const start = list ? leaf.offset + d.offset * width : d.offset
-    return width === 0 ? new Ctor(0) : (leaf.values as InstanceType<typeof Ctor>).subarray(start, start + d.length * width)
+    return width === 0 ? new Ctor(0) : (leaf.values as A).subarray(start, start + d.length * width) as A
   })
   if (chunks.length === 1) return chunks[0]!
-  const out = new Ctor(vector.length * width)
+  return concatPrimitive(new Ctor(vector.length * width), chunks)
+}
+
+/** Copies `parts` one after another into `out`. */
+export const concatPrimitive = <A extends Primitive>(out: A, parts: ReadonlyArray<A>): A => {
   let at = 0
-  for (const c of chunks) {
-    out.set(c as any, at)
-    at += c.length
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.length
   }
   return out
 }
@@ -271,6 +297,16 @@ const MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31] // "ARROW1"
 
 const hasMagic = (bytes: Uint8Array) =>
   bytes.length >= 14 && MAGIC.every((m, i) => bytes[i] === m && bytes[bytes.length - MAGIC.length + i] === m)
+
+/** `decode` as an effect that fails with the typed reason the bytes are not the table. */
+export const decodeEffect = <C extends Columns>(t: Table<C>, bytes: Uint8Array) =>
+  Effect.try({
+    try: () => decode(t, bytes),
+    catch: (e) =>
+      e instanceof ArtifactUnreadable || e instanceof ArtifactMismatch
+        ? e
+        : new ArtifactUnreadable({ table: t.name, reason: e instanceof Error ? e.message : String(e) })
+  })
 
 /**
  * Decodes Arrow IPC bytes as the given table, checking column names, types and vector widths.

@@ -25,8 +25,8 @@ export type Bool = ColumnOf<"bool", boolean, ReadonlyArray<boolean>>
 export type Vector = ColumnOf<"vector", Float32Array, Float32Array>
 export type Nullable<C extends Scalar> = ColumnOf<
   C["kind"],
-  Schema.Schema.Type<C["cell"]> | null,
-  ReadonlyArray<Schema.Schema.Type<C["cell"]> | null>
+  C["cell"]["Type"] | null,
+  ReadonlyArray<C["cell"]["Type"] | null>
 >
 
 export type Scalar = Utf8 | Float64 | Int32 | Bool
@@ -70,8 +70,13 @@ export const vector = (width?: number): Vector => {
 }
 
 /** A scalar column that may hold null (the missing-value marker; NaN is never accepted). */
-export const nullable = <C extends Scalar>(column: C): Nullable<C> =>
-  ({ ...column, nullable: true, cell: Schema.NullOr(column.cell) }) as unknown as Nullable<C>
+export const nullable = <C extends Scalar>(column: C): Nullable<C> => ({
+  kind: column.kind,
+  nullable: true,
+  width: column.width,
+  cell: Schema.NullOr<C["cell"]>(column.cell),
+  arrowType: column.arrowType
+})
 
 /** Human name of a column type, as used in error messages and `describe`. */
 export const describeType = (column: Any): string =>

@@ -6,7 +6,7 @@
  * resumes: finished nodes are hits. `explain` answers, without running or writing anything, which nodes
  * would run and why.
  */
-import { Cause, Context, Data, Deferred, Effect, Exit, Layer, Option, Scope } from "effect"
+import { Cause, Context, Data, Deferred, Effect, Exit, Layer, Option, Result, Schema, Scope } from "effect"
 import type { EntryId, KeyPreimage } from "../../schemas/Store.ts"
 import * as Artifact from "./Artifact.ts"
 import * as Entry from "./Entry.ts"
@@ -23,26 +23,59 @@ import { Store } from "./Store.ts"
 // ---------------------------------------------------------------------------------------------------------
 // errors
 
-/** A node failed; `node` is the node where the failure started. */
-export class NodeFailed extends Data.TaggedError("NodeFailed")<{
-  readonly node: string
-  readonly step: string
-  readonly reason: string
-}> {
+/** A defect inside a node (an exception its code did not expect), kept with its message and stack. */
+export class NodeDied extends Schema.TaggedError<NodeDied>()("NodeDied", {
+  reason: Schema.String,
+  stack: Schema.optional(Schema.String)
+}) {
   override get message() {
-    return `node ${this.node} (step ${this.step}) failed: ${this.reason}`
+    return this.reason
   }
 }
 
-export class PipelineFailed extends Data.TaggedError("PipelineFailed")<{
+/** Why explain cannot go on: the program reads data that only running the node would make. */
+export class ExplainStopped extends Schema.TaggedError<ExplainStopped>()("ExplainStopped", { node: Schema.String }) {
+  override get message() {
+    return `explain cannot look past node ${this.node}: the pipeline reads its output, which does not exist yet`
+  }
+}
+
+/** What resolving a node through the store may fail with, whatever its step. */
+export type StoreError =
+  | Effect.Error<ReturnType<typeof Entry.resolve<never>>>
+  | Effect.Error<ReturnType<Store["Service"]["readBlob"]>>
+  | Artifact.ArtifactUnreadable
+  | Artifact.ArtifactMismatch
+
+/** Everything a node of step service `Self` may fail with: its declared errors, the store's, a defect. */
+export type NodeError<Self> = Step.ErrorOf<Self> | StoreError | NodeDied
+
+/**
+ * A node failed; `node` is the node where the failure started and `error` the original error, with its
+ * tag and fields (`NodeDied` for a defect).
+ */
+export class NodeFailed<E = unknown> extends Data.TaggedError("NodeFailed")<{
+  readonly node: string
+  readonly step: string
+  readonly error: E
+}> {
+  override get message() {
+    return `node ${this.node} (step ${this.step}) failed: ${messageOf(this.error)}`
+  }
+}
+
+/** A run in which nodes failed: each origin node once, in declaration order, with the run's report. */
+export class PipelineFailed<E = unknown> extends Data.TaggedError("PipelineFailed")<{
   readonly pipeline: string
-  readonly failures: ReadonlyArray<NodeFailed>
+  readonly failures: ReadonlyArray<NodeFailed<E>>
   readonly report: Report
 }> {
   override get message() {
     return `pipeline ${this.pipeline} failed: ${this.failures.map((f) => f.message).join("; ")}`
   }
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 export class UnknownStep extends Data.TaggedError("UnknownStep")<{
   readonly name: string
@@ -52,10 +85,6 @@ export class UnknownStep extends Data.TaggedError("UnknownStep")<{
     return `--force ${this.name}: no such step or node in this pipeline; known: ${this.known.join(", ")}`
   }
 }
-
-/** Why explain cannot go on: the program reads data that only running the node would make. */
-const explainStopped = (node: string) =>
-  `explain cannot look past node ${node}: the pipeline reads its output, which does not exist yet`
 
 // ---------------------------------------------------------------------------------------------------------
 // reports
@@ -137,9 +166,20 @@ export interface RuntimeShape {
 
 export class Runtime extends Context.Service<Runtime, RuntimeShape>()("cole/core/Pipeline/Runtime") {}
 
-const failureReason = (cause: Cause.Cause<unknown>): string => {
-  const error = Cause.squash(cause)
-  return error instanceof Error ? error.message : String(error)
+/** The error a failed effect ended with: its typed error, or its defect as `NodeDied`. */
+const originalError = (cause: Cause.Cause<unknown>): unknown => {
+  const error = Cause.findError(cause)
+  if (Result.isSuccess(error)) return error.success
+  const defect = Cause.squash(cause)
+  return defect instanceof Error
+    ? new NodeDied({ reason: defect.message, stack: defect.stack })
+    : new NodeDied({ reason: String(defect) })
+}
+
+/** A node's settled failure (its deferred fails only with NodeFailed; anything else is a bug, kept as NodeDied). */
+const nodeFailure = (cause: Cause.Cause<NodeFailed>): NodeFailed => {
+  const error = originalError(cause)
+  return error instanceof NodeFailed ? error : new NodeFailed({ node: "?", step: "?", error })
 }
 
 const uniqueId = (rt: RuntimeShape, wanted: string) => {
@@ -175,13 +215,14 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
 ): Effect.Effect<Refs<O>, unknown, any> {
   return Effect.gen(function*() {
     const rt = yield* Runtime
-    const impl = (options.layer === undefined
+    // Seen as an implementation of any step: the runtime passes frames by name and keeps errors as they are.
+    const impl: Step.Implementation = options.layer === undefined
       ? yield* service
-      : Context.get(yield* Layer.buildWithScope(options.layer, rt.scope), service)) as unknown as Step.Implementation
+      : Context.get(yield* Layer.buildWithScope(options.layer, rt.scope), service)
     const id = uniqueId(rt, options.id ?? impl.step)
     const done = yield* Deferred.make<Resolved, NodeFailed>()
     rt.nodes.push({ id, step: impl.step, done })
-    const failed = (reason: string) => new NodeFailed({ node: id, step: impl.step, reason })
+    const failed = (error: unknown) => new NodeFailed({ node: id, step: impl.step, error })
     const forced = rt.force.has(id) || rt.force.has(impl.step)
     const inputRefs = Object.entries(inputs as Record<string, ArtifactRef>)
 
@@ -206,7 +247,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         produce: Effect.gen(function*() {
           const frames: Record<string, Artifact.Frame> = {}
           for (const [name, ref] of inputRefs) frames[name] = yield* ref.load
-          return yield* impl.run(frames as any, { node: id, preimage: pre, entries: entryContext, record })
+          return yield* impl.run(frames, { node: id, preimage: pre, entries: entryContext, record })
         })
       })
 
@@ -261,13 +302,14 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
       const resolved: Resolved = Option.isSome(found)
         ? { entry: { step: impl.step, key }, outputs: found.value.outputs, frames: undefined }
         : { entry: undefined, outputs: undefined, frames: undefined }
-      return { result: resolved, repair: Effect.fail(failed(explainStopped(id))) }
+      return { result: resolved, repair: Effect.fail(failed(new ExplainStopped({ node: id }))) }
     })
 
+    // An upstream node's failure passes through as it is; anything else becomes this node's.
     const asNodeFailure = <A, E>(self: Effect.Effect<A, E>): Effect.Effect<A, NodeFailed> =>
       self.pipe(Effect.catchCause((cause) => {
-        const error = Cause.squash(cause)
-        return Effect.fail(error instanceof NodeFailed ? error : failed(failureReason(cause)))
+        const error = originalError(cause)
+        return Effect.fail(error instanceof NodeFailed ? error : failed(error))
       }))
 
     const work = yield* Effect.cached(asNodeFailure(rt.mode === "run" ? runNode : explainNode))
@@ -277,7 +319,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         const started = Date.now()
         const exit = yield* Effect.exit(work)
         if (Exit.isFailure(exit)) {
-          const error = Cause.squash(exit.cause) as NodeFailed
+          const error = nodeFailure(exit.cause)
           const own = error.node === id
           if (rt.mode === "run") {
             yield* rt.journal!.append({ event: "node", node: id, step: impl.step, key: "", status: "failed", ms: Date.now() - started, error: error.message }).pipe(Effect.ignore)
@@ -294,13 +336,13 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
 
     const refs: Record<string, ArtifactRef> = {}
     for (const [name, table] of Object.entries(impl.outputs as Step.Tables)) {
-      const fromStore = (r: Resolved) =>
+      const fromStore = (r: Resolved): Effect.Effect<Artifact.Frame, NodeFailed | StoreError> =>
         r.frames?.[name] !== undefined
           ? Effect.succeed(r.frames[name])
           : r.outputs === undefined
-          ? Effect.fail(failed(explainStopped(id)))
+          ? Effect.fail(failed(new ExplainStopped({ node: id })))
           : rt.store.readBlob(r.outputs[name]!.digest as Hash.Digest).pipe(
-            Effect.flatMap((bytes) => Effect.try({ try: () => Artifact.decode(table, bytes), catch: (e) => failed((e as Error).message) }))
+            Effect.flatMap((bytes) => Artifact.decodeEffect(table, bytes))
           )
       const load = Deferred.await(done).pipe(
         Effect.flatMap((r) =>
@@ -370,7 +412,7 @@ const execute = <A, E, R, LE>(
       const failures = new Map<string, NodeFailed>()
       for (const exit of exits) {
         if (Exit.isFailure(exit)) {
-          const error = Cause.squash(exit.cause) as NodeFailed
+          const error = nodeFailure(exit.cause)
           failures.set(error.node, error)
         }
       }
@@ -395,7 +437,11 @@ const execute = <A, E, R, LE>(
 export const run = <A, E, R, LE>(
   pipeline: Pipeline<A, E, R, LE>,
   options: RunOptions = {}
-): Effect.Effect<{ readonly value: A; readonly report: Report }, E | LE | PipelineFailed | UnknownStep | Files.StoreIOError, Platform> =>
+): Effect.Effect<
+  { readonly value: A; readonly report: Report },
+  E | LE | PipelineFailed<NodeError<R>> | UnknownStep | Files.StoreIOError,
+  Platform
+> =>
   Effect.gen(function*() {
     if (options.force !== undefined && options.force.length > 0) {
       const declared = (yield* execute(pipeline, "explain", {})).nodes
@@ -405,11 +451,31 @@ export const run = <A, E, R, LE>(
     }
     const result = yield* execute(pipeline, "run", options)
     if (result.failures.length > 0) {
-      return yield* new PipelineFailed({ pipeline: pipeline.name, failures: result.failures, report: result.report })
+      // Every node of this run invokes a step its layer provides (R), so each error is one of NodeError<R>.
+      const failures = result.failures as ReadonlyArray<NodeFailed<NodeError<R>>>
+      return yield* new PipelineFailed({ pipeline: pipeline.name, failures, report: result.report })
     }
     if (Exit.isFailure(result.value)) return yield* Effect.failCause(result.value.cause)
     return { value: result.value.value, report: result.report }
-  }).pipe(Effect.withSpan("Pipeline.run")) as any
+  }).pipe(Effect.withSpan("Pipeline.run"))
+
+/** The error type of the nodes behind a `PipelineFailed` in `E`. */
+export type FailedNodeError<E> = E extends PipelineFailed<infer N> ? N : never
+
+/**
+ * Replaces a `PipelineFailed` with the original errors of its failed nodes, so a caller handles them by
+ * tag: `Pipeline.run(p).pipe(Pipeline.originalErrors, Effect.catchTag("ArchParseError", …))`. The first
+ * failed node's error is the failure; the others follow it in the cause, in declaration order.
+ */
+export const originalErrors = <A, E, R>(
+  self: Effect.Effect<A, E, R>
+): Effect.Effect<A, Exclude<E, Extract<E, PipelineFailed<any>>> | FailedNodeError<E>, R> =>
+  Effect.catchIf(
+    self,
+    (error): error is Extract<E, PipelineFailed<any>> => error instanceof PipelineFailed,
+    (failed) => Effect.failCause(Cause.fromReasons(failed.failures.map((f: NodeFailed<FailedNodeError<E>>) => Cause.makeFailReason(f.error)))),
+    (other) => Effect.fail(other)
+  )
 
 export interface Explanation {
   readonly nodes: ReadonlyArray<Explain.NodeExplanation>
@@ -429,4 +495,4 @@ export const explain = <A, E, R, LE>(
     // The program read the output of a node that would run: what was declared so far is still explained.
     if (error instanceof NodeFailed) return { nodes: result.explanations, stopped: error.message }
     return yield* Effect.failCause(result.value.cause)
-  }) as any
+  })

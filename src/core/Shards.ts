@@ -88,22 +88,22 @@ export const map = <C extends Artifact.Columns, I>(context: Step.RunContext, spe
 
 /** Concatenates frames of one table (shards) into one frame. */
 export const concat = <C extends Artifact.Columns>(table: Artifact.Table<C>, frames: ReadonlyArray<Artifact.Frame<C>>) => {
+  if (frames.length === 0) return Artifact.empty(table)
   const columns: Record<string, unknown> = {}
-  const empty = Artifact.empty(table).columns as Record<string, unknown>
+  const data = frames.map((f) => new Map<string, unknown>(Object.entries(f.columns)))
   for (const name of Object.keys(table.columns)) {
-    const parts = frames.map((f) => (f.columns as any)[name])
-    if (ArrayBuffer.isView(empty[name])) {
-      const Ctor = (empty[name] as any).constructor
-      const out = new Ctor(parts.reduce((n, p) => n + p.length, 0))
-      let at = 0
-      for (const p of parts) {
-        out.set(p, at)
-        at += p.length
-      }
-      columns[name] = out
-    } else {
-      columns[name] = parts.flat()
-    }
+    const parts = data.map((d) => d.get(name))
+    columns[name] = concatColumn(parts)
   }
+  // make() checks every concatenated column against the table.
   return Artifact.make(table, columns as Artifact.ColumnData<C>)
+}
+
+/** One column's parts joined: typed arrays into one array of their type, arrays flattened. */
+const concatColumn = (parts: ReadonlyArray<unknown>): unknown => {
+  const total = parts.reduce<number>((n, p) => n + (ArrayBuffer.isView(p) || Array.isArray(p) ? (p as ArrayLike<unknown>).length : 0), 0)
+  if (parts.every((p) => p instanceof Float32Array)) return Artifact.concatPrimitive(new Float32Array(total), parts)
+  if (parts.every((p) => p instanceof Float64Array)) return Artifact.concatPrimitive(new Float64Array(total), parts)
+  if (parts.every((p) => p instanceof Int32Array)) return Artifact.concatPrimitive(new Int32Array(total), parts)
+  return parts.flatMap((p) => (Array.isArray(p) ? p : []))
 }

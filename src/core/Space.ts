@@ -4,16 +4,16 @@
  * transpiler to code text with its own options Schema. Steps and pipelines only ever see this
  * interface, so adding a space changes nothing in core, steps or pipelines.
  */
-import { Data, Effect, type Result, Schema } from "effect"
+import { Effect, type Result, Schema } from "effect"
 import type { Rng } from "./Rng.ts"
 
-export class ArchParseError extends Data.TaggedError("ArchParseError")<{
-  readonly space: string
-  readonly input: string
+export class ArchParseError extends Schema.TaggedError<ArchParseError>()("ArchParseError", {
+  space: Schema.String,
+  input: Schema.String,
   /** 0-based character offset of the problem. */
-  readonly position: number
-  readonly problem: string
-}> {
+  position: Schema.Int,
+  problem: Schema.String
+}) {
   override get message() {
     return `invalid ${this.space} architecture ${JSON.stringify(this.input)} at position ${this.position}: ${this.problem}`
   }
@@ -58,21 +58,21 @@ export const encodeAll = <A>(encoding: Encoding<A>, archs: ReadonlyArray<A>): Fl
   return out
 }
 
-export class UnknownEncoding extends Data.TaggedError("UnknownEncoding")<{
-  readonly space: string
-  readonly name: string
-  readonly known: ReadonlyArray<string>
-}> {
+export class UnknownEncoding extends Schema.TaggedError<UnknownEncoding>()("UnknownEncoding", {
+  space: Schema.String,
+  name: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
   override get message() {
     return `space ${this.space} has no encoding ${JSON.stringify(this.name)}; known: ${this.known.join(", ")}`
   }
 }
 
-export class InvalidTranspileOptions extends Data.TaggedError("InvalidTranspileOptions")<{
-  readonly space: string
-  readonly options: unknown
-  readonly problem: string
-}> {
+export class InvalidTranspileOptions extends Schema.TaggedError<InvalidTranspileOptions>()("InvalidTranspileOptions", {
+  space: Schema.String,
+  options: Schema.Json,
+  problem: Schema.String
+}) {
   override get message() {
     return `${this.space} transpile options ${JSON.stringify(this.options)}: ${this.problem}`
   }

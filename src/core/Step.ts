@@ -7,6 +7,8 @@ import { Context, Data, Effect, Layer, Schema, type Scope } from "effect"
 import type { KeyPreimage } from "../../schemas/Store.ts"
 import * as Artifact from "./Artifact.ts"
 import type * as Entry from "./Entry.ts"
+import type { TaskFailed } from "./Executor.ts"
+import type { StoreIOError } from "./Files.ts"
 import * as Hash from "./Hash.ts"
 
 export type Tables = Readonly<Record<string, Artifact.Table<any>>>
@@ -20,8 +22,11 @@ export type Outputs<T extends Tables> = {
 
 export type Json = typeof Schema.Json.Type
 
-/** One implementation of a step, with its params decoded and its requirements already provided. */
-export interface Implementation<I extends Tables = Tables, O extends Tables = Tables> {
+/**
+ * One implementation of a step, with its params decoded and its requirements already provided. `E` is
+ * the step's declared error type: what a failed node reports, by tag, to whoever runs the pipeline.
+ */
+export interface Implementation<I extends Tables = Tables, O extends Tables = Tables, E = unknown> {
   readonly step: string
   readonly inputs: I
   readonly outputs: O
@@ -30,8 +35,9 @@ export interface Implementation<I extends Tables = Tables, O extends Tables = Ta
   /** Params as they enter the cache key (the Schema's encoded form). */
   readonly params: Json
   /** Facts about the environment that change outputs (model digest, dtype, …); never paths or hosts. */
-  readonly environment: Effect.Effect<Readonly<Record<string, Json>>, unknown>
-  readonly run: (inputs: Frames<I>, context: RunContext) => Effect.Effect<Outputs<O>, unknown>
+  readonly environment: Effect.Effect<Readonly<Record<string, Json>>, E>
+  // Method syntax on purpose: a runtime that handles any implementation sees it as Implementation<Tables, Tables>.
+  run(inputs: Frames<I>, context: RunContext): Effect.Effect<Outputs<O>, E>
   /** Entry modules of the drift guard's fingerprint (URLs or paths); everything they reach is covered. */
   readonly sources: ReadonlyArray<string>
 }
@@ -54,22 +60,36 @@ export interface Definition<I extends Tables, O extends Tables> {
 }
 
 /** A step service class: a context key whose statics describe the step. */
-export type Service<Self = any, I extends Tables = any, O extends Tables = any> = Context.Key<Self, Implementation<I, O>>
+export type Service<Self = any, I extends Tables = any, O extends Tables = any, E = any> = Context.Key<
+  Self,
+  Implementation<I, O, E>
+>
 
-/** The static description of a step service. */
-export const definition = <I extends Tables, O extends Tables>(service: Service<any, I, O>): Definition<I, O> =>
-  service as unknown as Definition<I, O>
+/** True for a key declared with `Step.Service`, whose statics describe the step. */
+export const isDeclared = <I extends Tables, O extends Tables>(
+  service: Service<any, I, O>
+): service is Service<any, I, O> & Definition<I, O> =>
+  "stepName" in service && "inputs" in service && "outputs" in service
 
 /**
- * Declares a step service:
- * `class Reducer extends Step.Service<Reducer>()("reduce", { inputs: {…}, outputs: {…} }) {}`
+ * What any step may fail with besides its own errors: the store's I/O, an output that does not match
+ * its table, a worker task that died. Steps need not declare these.
  */
-export const Service = <Self>() =>
+export type PlatformError = StoreIOError | Artifact.ArtifactMismatch | Entry.OutputMissing | TaskFailed
+
+/** The error type a step declares, read from its service (the class instance type `Self`). */
+export type ErrorOf<Self> = Self extends { readonly Service: Implementation<any, any, infer E> } ? E : never
+
+/**
+ * Declares a step service and the errors its implementations may fail with:
+ * `class Parse extends Step.Service<Parse, ArchParseError>()("parse", { inputs: {…}, outputs: {…} }) {}`
+ */
+export const Service = <Self, E = never>() =>
 <const I extends Tables, const O extends Tables>(
   stepName: string,
   tables: { readonly inputs: I; readonly outputs: O }
 ) => {
-  const Base = Context.Service<Self, Implementation<I, O>>()(`cole/step/${stepName}`)
+  const Base = Context.Service<Self, Implementation<I, O, E | PlatformError>>()(`cole/step/${stepName}`)
   return class extends Base {
     static readonly stepName = stepName
     static readonly inputs = tables.inputs
@@ -86,7 +106,7 @@ export interface RunContext {
   readonly record: (unit: { readonly node: string; readonly step: string; readonly key: string; readonly status: "hit" | "computed"; readonly ms: number }) => Effect.Effect<void>
 }
 
-export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R, Res = undefined, ERes = never> {
+export interface ImplementationSpec<I extends Tables, O extends Tables, E, P, PE, R, Res = undefined, ERes = never> {
   readonly implementation: string
   readonly version: number
   readonly params: Schema.Codec<P, PE>
@@ -95,8 +115,8 @@ export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R
    * layer is built, released when the layer's scope closes.
    */
   readonly resource?: (params: P) => Effect.Effect<Res, ERes, R | Scope.Scope>
-  readonly environment?: (params: P, resource: Res) => Effect.Effect<Readonly<Record<string, Json>>, unknown, R>
-  readonly run: (inputs: Frames<I>, params: P, context: RunContext, resource: Res) => Effect.Effect<Outputs<O>, unknown, R>
+  readonly environment?: (params: P, resource: Res) => Effect.Effect<Readonly<Record<string, Json>>, E, R>
+  readonly run: (inputs: Frames<I>, params: P, context: RunContext, resource: Res) => Effect.Effect<Outputs<O>, E, R>
   /**
    * The implementation's own module (`import.meta.url`): its fingerprint covers every project file that
    * module reaches (Fingerprint.ts). Add only files no import or `new URL(…, import.meta.url)` reveals.
@@ -108,11 +128,12 @@ export interface ImplementationSpec<I extends Tables, O extends Tables, P, PE, R
  * Makes the layer constructor of one implementation: `implement(Reducer, {...})({ components: 128 })`.
  * Params are decoded with the Schema (a typed error names what is wrong) and re-encoded for the key.
  */
-export const implement = <Self, I extends Tables, O extends Tables, P, PE, R, Res = undefined, ERes = never>(
-  service: Service<Self, I, O>,
-  spec: ImplementationSpec<I, O, P, PE, R, Res, ERes>
+export const implement = <Self, I extends Tables, O extends Tables, E, P, PE, R, Res = undefined, ERes = never, Raised extends E = never>(
+  service: Service<Self, I, O, E>,
+  spec: ImplementationSpec<I, O, Raised, P, PE, R, Res, ERes>
 ) => {
-  const step = definition(service)
+  if (!isDeclared(service)) return notDeclared(service.key)
+  const step: Definition<I, O> = service
   const layer = (params: PE): Layer.Layer<Self, InvalidParams | ERes, Exclude<R, Scope.Scope>> =>
   Layer.effect(
     service,
@@ -141,7 +162,7 @@ export const implement = <Self, I extends Tables, O extends Tables, P, PE, R, Re
           : Effect.provideContext(spec.environment(decoded, resource), context),
         run: (inputs, runContext) => Effect.provideContext(spec.run(inputs, decoded, runContext, resource), context),
         sources: spec.sources
-      } satisfies Implementation<I, O>
+      } satisfies Implementation<I, O, E>
     })
   )
   // The identity the drift guard checks, readable without building the layer.
@@ -161,6 +182,11 @@ export interface Identity {
   readonly sources: ReadonlyArray<string>
 }
 
+/** A context key that was not made by `Step.Service`: a programming error, reported at declaration. */
+const notDeclared = (key: string): never => {
+  throw new TypeError(`Step.implement: ${key} was not declared with Step.Service`)
+}
+
 const safeJson = (value: unknown) => {
   try {
     return JSON.stringify(value) ?? String(value)
@@ -173,7 +199,7 @@ export const KEY_FORMAT = 1 as const
 
 /** The cache-key preimage of one invocation. */
 export const preimage = (
-  impl: Implementation<any, any>,
+  impl: Implementation<any, any, unknown>,
   inputs: Readonly<Record<string, Hash.Digest>>,
   environment: Readonly<Record<string, Json>>
 ): KeyPreimage => ({

@@ -1,10 +1,11 @@
-// Worker-thread entry of Executor.local: loads TypeScript task modules through tsx and runs one task
-// at a time, sending typed-array results back without copying (their buffers are transferred).
+// Worker-thread entry of Executor.local: loads TypeScript task modules through tsx and performs one task
+// at a time (TaskOutcome.ts), sending typed-array results back without copying (their buffers are
+// transferred).
 import { parentPort } from "node:worker_threads"
 import { register } from "tsx/esm/api"
 
 register()
-const modules = new Map()
+const { perform } = await import("./TaskOutcome.ts")
 
 const transferables = (value) => {
   const out = new Set()
@@ -17,13 +18,6 @@ const transferables = (value) => {
 }
 
 parentPort.on("message", async ({ module, fn, input }) => {
-  try {
-    if (!modules.has(module)) modules.set(module, await import(module))
-    const task = modules.get(module)[fn]
-    if (typeof task !== "function") throw new Error(`${module} has no exported function ${fn}`)
-    const output = await task(input)
-    parentPort.postMessage({ ok: true, output }, transferables(output))
-  } catch (error) {
-    parentPort.postMessage({ ok: false, error: error instanceof Error ? error.message : String(error) })
-  }
+  const outcome = await perform(module, fn, input)
+  parentPort.postMessage(outcome, outcome._tag === "Succeeded" ? transferables(outcome.output) : [])
 })

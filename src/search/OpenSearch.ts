@@ -19,7 +19,7 @@ import { Evaluator } from "../steps/Evaluator.ts"
 import * as OnnxSession from "../steps/embed/OnnxSession.ts"
 import { embedCorpus } from "../steps/HashedNgram.ts"
 import { OpenSearch } from "../steps/Services.ts"
-import { InvalidStepInput } from "../steps/SpaceSteps.ts"
+import { InvalidStepInput } from "../steps/InvalidStepInput.ts"
 import { defaults, type Oracle, Params, runTrials } from "./SearchStep.ts"
 
 /** The code-text featurizer of an open search: 1,024 hashed 1–3-grams, sublinear TF, L2-normalised. */
@@ -68,15 +68,16 @@ const implementation = Step.implement(OpenSearch, {
       const width = session?.hidden ?? HASHED.dims
       const codeOf = (arch: string) => {
         const parsed = space.parse(arch)
-        if (Result.isFailure(parsed)) throw new InvalidStepInput({ step: "search-open", problem: parsed.failure.message })
-        return space.transpile(parsed.success, space.defaultTranspileOptions)
+        return Result.isFailure(parsed)
+          ? Effect.fail(new InvalidStepInput({ step: "search-open", problem: parsed.failure.message }))
+          : Effect.succeed(space.transpile(parsed.success, space.defaultTranspileOptions))
       }
       // Rows for the architectures not seen yet: hashed n-grams, or the model with one text per batch.
       const featurizeNew = (archs: ReadonlyArray<string>) =>
         Effect.gen(function*() {
           const fresh = [...new Set(archs.filter((a) => !rowsOf.has(a)))]
           if (fresh.length === 0) return
-          const texts = yield* Effect.try({ try: () => fresh.map(codeOf), catch: (e) => e as InvalidStepInput })
+          const texts = yield* Effect.forEach(fresh, codeOf)
           const x = session === undefined
             ? embedCorpus(texts, HASHED) // row-wise: sublinear TF and L2 norm use no corpus statistics
             : yield* session.embed(texts, texts.map((_, i) => [i]), () => {})
@@ -103,7 +104,7 @@ const implementation = Step.implement(OpenSearch, {
           statusOf.set(arch, row.status)
           return row.value ?? params.failureValue
         }))
-      const oracle: Oracle = {
+      const oracle: Oracle<Effect.Error<ReturnType<typeof evaluate>> | OnnxSession.EmbedderError | InvalidStepInput> = {
         width,
         values: (archs) => Effect.forEach(archs, evaluate),
         trajectory: { table: OpenTrajectory, columns: (arch) => ({ status: statusOf.get(arch)! }) },

@@ -15,7 +15,7 @@ import * as Shards from "../core/Shards.ts"
 import * as Step from "../core/Step.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { Search } from "../steps/Services.ts"
-import { InvalidStepInput } from "../steps/SpaceSteps.ts"
+import { InvalidStepInput } from "../steps/InvalidStepInput.ts"
 import type * as Candidates from "./Candidates.ts"
 import { presets } from "./Presets.ts"
 import type { FitInput, FitOutput } from "./Surrogate.ts"
@@ -58,17 +58,17 @@ export const defaults = {
 } as const satisfies Params
 
 /** Where a search gets objective values and feature rows: a precomputed pool, or on demand. */
-export interface Oracle {
+export interface Oracle<E> {
   readonly width: number
-  readonly values: (archs: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<number>, unknown>
-  readonly rows: (archs: ReadonlyArray<string>) => Effect.Effect<Float32Array, unknown>
+  readonly values: (archs: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<number>, E>
+  readonly rows: (archs: ReadonlyArray<string>) => Effect.Effect<Float32Array, E>
   /** A trajectory table with more columns than `Trajectory`, and each evaluated architecture's values for them. */
   readonly trajectory?: { readonly table: Artifact.Table<any>; readonly columns: (arch: string) => Record<string, unknown> }
 }
 
 
 /** The trials of a search, each a chain of cached batches, on any oracle. */
-export const runTrials = <P extends Params>(params: P, context: Step.RunContext, oracle: Oracle) =>
+export const runTrials = <P extends Params, E>(params: P, context: Step.RunContext, oracle: Oracle<E>) =>
   Effect.gen(function*() {
     const space = yield* getSpace(params.space)
     const executor = yield* Executor
@@ -89,7 +89,7 @@ export const runTrials = <P extends Params>(params: P, context: Step.RunContext,
       Effect.gen(function*() {
         const seed = params.seed + trial
         const records: Array<Trial.Record> = []
-        const batch = (index: number, produce: Effect.Effect<Array<Trial.Record>, unknown>) =>
+        const batch = <BE>(index: number, produce: Effect.Effect<Array<Trial.Record>, BE>) =>
           Shards.unit(context, {
             step: "search.batch",
             label: `${context.node}[trial ${trial}, batch ${index}]`,
@@ -144,7 +144,7 @@ export const runTrials = <P extends Params>(params: P, context: Step.RunContext,
 const tableOracle = (
   features: Artifact.Frame<typeof Features.columns>,
   objective: Artifact.Frame<typeof Objective.columns>
-): Oracle => {
+): Oracle<InvalidStepInput> => {
   const width = features.length === 0 ? 0 : features.columns.x.length / features.length
   const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
   const valueMap = new Map(objective.columns.arch.map((a, i) => [a, objective.columns.value[i]!]))

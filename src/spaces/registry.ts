@@ -2,7 +2,7 @@
  * The search spaces, by name. The built-in ones are the default; `withSpaces(...)` adds a user's own
  * (declared anywhere: a pipeline file, a test) for the steps of one pipeline, with no change here.
  */
-import { Context, Data, Effect, Layer } from "effect"
+import { Context, Data, Effect, Layer, Schema } from "effect"
 import type { Space } from "../core/Space.ts"
 import { einspace } from "./einspace/Einspace.ts"
 import { nb201 } from "./nb201/Nb201.ts"
@@ -33,7 +33,10 @@ export const withSpaces = (...extra: ReadonlyArray<Space<any, any>>) =>
     })
   )
 
-export class UnknownSpace extends Data.TaggedError("UnknownSpace")<{ readonly name: string; readonly known: ReadonlyArray<string> }> {
+export class UnknownSpace extends Schema.TaggedError<UnknownSpace>()("UnknownSpace", {
+  name: Schema.String,
+  known: Schema.Array(Schema.String)
+}) {
   override get message() {
     return `unknown search space ${JSON.stringify(this.name)}; known: ${this.known.join(", ")}`
   }

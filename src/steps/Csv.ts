@@ -1,6 +1,6 @@
 /** CSV reading for the importers (csv-parse: RFC 4180 quoting, so fields may hold commas). */
 import { parse as parseCsv } from "csv-parse/sync"
-import { InvalidStepInput } from "./SpaceSteps.ts"
+import { InvalidStepInput } from "./InvalidStepInput.ts"
 
 /** CSV records with the line each one ends on; quoted fields may hold commas, quotes and newlines. */
 export const readCsvRecords = (step: string, file: string, text: string): Array<{ readonly cells: ReadonlyArray<string>; readonly line: number }> => {

@@ -2,23 +2,26 @@
  * The evaluator: what a search or a cross-validation asks for an architecture's objective value. A
  * benchmark table is one implementation (`Nb201Benchmark`); a user's training command is another.
  */
-import { Context, Data, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Schema } from "effect"
 import type { Json } from "../core/Step.ts"
 import * as Benchmark from "../spaces/nb201/Benchmark.ts"
 
-export class UnknownArchitecture extends Data.TaggedError("UnknownArchitecture")<{ readonly arch: string; readonly evaluator: string }> {
+export class UnknownArchitecture extends Schema.TaggedError<UnknownArchitecture>()("UnknownArchitecture", {
+  arch: Schema.String,
+  evaluator: Schema.String
+}) {
   override get message() {
     return `${this.evaluator} has no value for architecture ${JSON.stringify(this.arch)}`
   }
 }
 
 /** An evaluation that ran and did not produce a value: the program failed, printed no number, or ran out of time. */
-export class EvaluationFailed extends Data.TaggedError("EvaluationFailed")<{
-  readonly arch: string
-  readonly evaluator: string
-  readonly status: "failed" | "invalid-output" | "timeout"
-  readonly detail: string
-}> {
+export class EvaluationFailed extends Schema.TaggedError<EvaluationFailed>()("EvaluationFailed", {
+  arch: Schema.String,
+  evaluator: Schema.String,
+  status: Schema.Literals(["failed", "invalid-output", "timeout"]),
+  detail: Schema.String
+}) {
   override get message() {
     return `${this.evaluator}: ${this.status} for ${this.arch}: ${this.detail}`
   }

@@ -14,7 +14,7 @@ import * as Step from "../core/Step.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { readCsvRecords } from "./Csv.ts"
 import { ImportFeatures } from "./Services.ts"
-import { InvalidStepInput } from "./SpaceSteps.ts"
+import { InvalidStepInput } from "./InvalidStepInput.ts"
 
 export interface Table {
   readonly arch: ReadonlyArray<string>

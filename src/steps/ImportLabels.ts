@@ -12,7 +12,7 @@ import { getSpace } from "../spaces/registry.ts"
 import { readCsvRecords } from "./Csv.ts"
 import { digestFiles } from "./ImportEmbeddings.ts"
 import { Architectures, ImportObjective } from "./Services.ts"
-import { InvalidStepInput } from "./SpaceSteps.ts"
+import { InvalidStepInput } from "./InvalidStepInput.ts"
 
 const fail = (file: string, problem: string): never => {
   throw new InvalidStepInput({ step: "import-objective", problem: `${file}: ${problem}` })

@@ -4,7 +4,8 @@
  * space (and the space's version) in its key, so a space's code change invalidates exactly its results;
  * the spaces' own sources are guarded by their versions in steps.lock.json.
  */
-import { Data, Effect, Schema } from "effect"
+import { InvalidStepInput } from "./InvalidStepInput.ts"
+import { Effect, Schema } from "effect"
 import * as Rng from "../core/Rng.ts"
 import { decodeTranspileOptions, encodeAll, getEncoding } from "../core/Space.ts"
 import * as Step from "../core/Step.ts"
@@ -14,12 +15,6 @@ import { parseAll } from "./parseAll.ts"
 import { Architectures, Encode, Evaluate, Transpile } from "./Services.ts"
 
 const here = import.meta.url
-
-export class InvalidStepInput extends Data.TaggedError("InvalidStepInput")<{ readonly step: string; readonly problem: string }> {
-  override get message() {
-    return `${this.step}: ${this.problem}`
-  }
-}
 
 const spaceEnvironment = (params: { readonly space: string }) => getSpace(params.space).pipe(Effect.map(spaceFact))
 

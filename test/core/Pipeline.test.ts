@@ -147,8 +147,9 @@ describe("Pipeline", () => {
       const broken = Pipeline.make("toy", program, Layer.mergeAll(Toy.source({ n: 3, offset: 0 }), Toy.scale({ factor: 1 }), Toy.brokenSum({})))
       const error = yield* Effect.flip(Pipeline.run(broken))
       assert.strictEqual(error._tag, "PipelineFailed")
-      const failure = (error as Pipeline.PipelineFailed)
+      const failure = (error as Pipeline.PipelineFailed<unknown>)
       assert.deepStrictEqual(failure.failures.map((f) => f.node), ["toy/sum"])
+      assert.instanceOf(failure.failures[0]!.error, Artifact.ArtifactMismatch)
       assert.match(failure.message, /node toy\/sum \(step toy\/sum\) failed: artifact toy\/total: column "total" is an array, expected a Float64Array/)
       assert.deepStrictEqual(statuses(failure.report), { "toy/source": "computed", "toy/scale": "computed", "toy/sum": "failed" })
       assert.deepStrictEqual((yield* store.entries).map((e) => e.step).sort(), ["toy/scale", "toy/source"])
@@ -158,6 +159,34 @@ describe("Pipeline", () => {
       const rerun = yield* Pipeline.run(fixed)
       assert.deepStrictEqual(statuses(rerun.report), { "toy/source": "hit", "toy/scale": "hit", "toy/sum": "computed" })
     }).pipe(Effect.provide(platform(tempDir()))))
+
+  it.live("a typed error raised in a worker-thread task reaches the caller with its tag and fields", () =>
+    Effect.gen(function*() {
+      const training = (divergeAt: number) =>
+        Pipeline.make("train", Effect.gen(function*() {
+          const { numbers } = yield* Pipeline.node(Toy.Source, {})
+          const { total } = yield* Pipeline.node(Toy.Train, { numbers })
+          yield* Pipeline.node(Toy.Sum, { numbers }) // independent of the failing node: still runs
+          return yield* Pipeline.load(total)
+        }), Layer.mergeAll(Toy.source({ n: 4, offset: 0 }), Toy.train({ divergeAt }), Toy.sum({ label: "t" })))
+
+      const failed = yield* Effect.flip(Pipeline.run(training(2)))
+      assert.strictEqual(failed._tag, "PipelineFailed")
+      if (failed._tag !== "PipelineFailed") return
+      const [failure] = failed.failures
+      assert.deepStrictEqual([failed.failures.length, failure!.node, failure!.error._tag], [1, "toy/train", "Diverged"])
+      assert.strictEqual(failed.message, "pipeline train failed: node toy/train (step toy/train) failed: training diverged at epoch 2 (loss 1e+30)")
+      assert.deepStrictEqual(statuses(failed.report), { "toy/source": "computed", "toy/train": "failed", "toy/sum": "computed" })
+
+      const caught = yield* Pipeline.run(training(3)).pipe(
+        Pipeline.originalErrors,
+        Effect.map(() => "ran"),
+        Effect.catchTag("Diverged", (e) => Effect.succeed(`caught Diverged at epoch ${e.epoch}, loss ${e.loss}`))
+      )
+      assert.strictEqual(caught, "caught Diverged at epoch 3, loss 1e+30")
+      const ran = yield* Pipeline.run(training(9)).pipe(Pipeline.originalErrors)
+      assert.deepStrictEqual(Array.from(ran.value.columns.total), [4])
+    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.local({ workers: 1 }), Progress.silent))))
 
   it.live("invalid params are a typed error naming the step", () =>
     Effect.gen(function*() {

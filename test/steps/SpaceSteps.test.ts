@@ -62,7 +62,9 @@ describe("search-space steps on NB201", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(Pipeline.run(pipeline({ sample: { count: 5, seed: 1 }, mode: "verbose", encoding: "path-nope" })))
       assert.strictEqual(error._tag, "PipelineFailed")
-      const messages = (error as Pipeline.PipelineFailed).failures.map((f) => f.message).sort()
+      const failures = (error as Pipeline.PipelineFailed<unknown>).failures
+      assert.deepStrictEqual(failures.map((f) => [f.node, (f.error as { _tag: string })._tag]), [["transpile", "InvalidTranspileOptions"], ["encode", "UnknownEncoding"]])
+      const messages = failures.map((f) => f.message).sort()
       assert.match(messages[0]!, /node encode .*space nb201 has no encoding "path-nope"; known: onehot30, path-naslib/)
       assert.match(messages[1]!, /node transpile .*nb201 transpile options \{"mode":"verbose","addon":"none"\}: Expected "exclude-helper" \| "helper" \| "inline" at \["mode"\]/)
     }).pipe(Effect.provide(platform())))

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { gunzipSync } from "node:zlib"
-import { Data, Effect, Result } from "effect"
+import { Data, Effect, Result, Schema } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import { format, parse } from "./Strings.ts"
 
@@ -29,7 +29,10 @@ export const ROWS = 15_625
 
 const HOW = "Provide the table with --nb201 PATH or COLE_NB201=PATH (a folder holding nb201.csv and nb201_12epoch.csv, or one CSV file with an `arch` column)"
 
-export class TableError extends Data.TaggedError("Nb201TableError")<{ readonly file: string; readonly problem: string }> {
+export class TableError extends Schema.TaggedError<TableError>()("Nb201TableError", {
+  file: Schema.String,
+  problem: Schema.String
+}) {
   override get message() {
     return `NB201 table ${this.file}: ${this.problem}. ${HOW}`
   }

@@ -4,13 +4,16 @@
  * hidden size), and released when its scope closes. `embed` runs length-sorted batches and pools.
  */
 import type * as Ort from "onnxruntime-node"
-import { Data, Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import * as ModelFolder from "./ModelFolder.ts"
 import { halfToFloat, lastTokenInto, meanInto } from "./Pooling.ts"
 import * as Tokenization from "./Tokenization.ts"
 
-export class EmbedderError extends Data.TaggedError("EmbedderError")<{ readonly model: string; readonly problem: string }> {
+export class EmbedderError extends Schema.TaggedError<EmbedderError>()("EmbedderError", {
+  model: Schema.String,
+  problem: Schema.String
+}) {
   override get message() {
     return `embedder for ${this.model}: ${this.problem}`
   }

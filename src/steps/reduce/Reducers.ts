@@ -1,7 +1,7 @@
 /** `Reduce` implementations: PCA fitted on the training architectures, and the identity (no reduction). */
 import { Effect, Schema } from "effect"
 import * as Step from "../../core/Step.ts"
-import { InvalidStepInput } from "../SpaceSteps.ts"
+import { InvalidStepInput } from "../InvalidStepInput.ts"
 import { Reduce } from "../Services.ts"
 import * as PcaFit from "./Pca.ts"
 

@@ -12,7 +12,7 @@ import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
 import * as Shards from "../../core/Shards.ts"
 import * as Step from "../../core/Step.ts"
-import { InvalidStepInput } from "../SpaceSteps.ts"
+import { InvalidStepInput } from "../InvalidStepInput.ts"
 import { CrossValidate } from "../Services.ts"
 import * as Cv from "./CrossValidation.ts"
 
