@@ -15,7 +15,7 @@ import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
-import { oneLine, parseBudgets, store } from "./common.ts"
+import { force, oneLine, parseBudgets, store } from "./common.ts"
 import { type Configuration, cvPipeline, markdown, parseCompare, summary, writeCvReport } from "./cvCommand.ts"
 
 /** Keys an axis can vary, as `cole cv --compare` spells them. */
@@ -73,6 +73,7 @@ export const ablateCommand = Command.make(
   "ablate",
   {
     store,
+    force,
     ablation: Argument.String("ablation").pipe(Argument.withDescription("An ablation file, or a name in pipelines/ablations/ (verbosity, addons, pca, loss, pooling, models)")),
     axis: Flag.String("axis").pipe(Flag.withDescription("key=v1,v2,…: replace or add an axis (representation, mode, addon, pooling, reducer, loss, epochs); repeatable"), Flag.atLeast(0)),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (default: the ablation's)"), Flag.optional),
@@ -97,7 +98,7 @@ export const ablateCommand = Command.make(
       if (repeats < 1) return yield* Effect.fail(new Error(`--repeats ${repeats}: expected a positive integer`))
       const { value } = yield* Pipeline.run(cvPipeline({
         space: "nb201", objective, repeats, budgets, archs: undefined, nb201: Option.getOrUndefined(o.nb201), configurations: configs
-      })).pipe(Effect.provide(Layer.mergeAll(
+      }), { force: o.force }).pipe(Effect.provide(Layer.mergeAll(
         Store.layer(o.store),
         Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }),
         o.json ? Progress.silent : Progress.layer

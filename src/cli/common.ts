@@ -18,6 +18,11 @@ export const oneLine = <A, E, R>(self: Effect.Effect<A, E, R>) =>
     )
   )
 
+export const force = Flag.String("force").pipe(
+  Flag.withDescription("Recompute this step or node, and the cached units inside it (a step name, a node id, or all); repeatable"),
+  Flag.atLeast(0)
+)
+
 export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
   Flag.withDefault(process.env.COLE_STORE ?? "artifacts")

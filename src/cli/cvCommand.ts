@@ -23,7 +23,7 @@ import * as LinePlot from "../report/LinePlot.ts"
 import * as Markdown from "../report/Markdown.ts"
 import * as Png from "../report/Png.ts"
 import * as Report from "../steps/surrogate/Report.ts"
-import { oneLine, parseBudgets, store } from "./common.ts"
+import { force, oneLine, parseBudgets, store } from "./common.ts"
 import { featuresOf, textLabel, type TextOptions } from "./representations.ts"
 
 /** What one configuration varies; the objective, repeats and budgets are shared by all. */
@@ -140,6 +140,7 @@ export const cv = Command.make(
   "cv",
   {
     store,
+    force,
     space: Flag.String("space").pipe(Flag.withDescription("Search space"), Flag.withDefault("nb201")),
     objective: Flag.String("objective").pipe(Flag.withDescription("NB201 objective column (cifar10_test, cifar100_test, imagenet16_test, …) or labels:FILE.csv (architecture, value)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, onnx:MODEL_DIR, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
@@ -172,7 +173,7 @@ export const cv = Command.make(
         nb201: Option.getOrUndefined(o.nb201),
         configurations
       })
-      const { value } = yield* Pipeline.run(pipeline).pipe(
+      const { value } = yield* Pipeline.run(pipeline, { force: o.force }).pipe(
         Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
       )
       const result = summary(configurations, value)

@@ -17,7 +17,7 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { implementations } from "../steps/registry.ts"
 import * as Format from "./format.ts"
-import { oneLine, store } from "./common.ts"
+import { force, oneLine, store } from "./common.ts"
 import { loadPipeline } from "./loadPipeline.ts"
 import { cv } from "./cvCommand.ts"
 import { searchCommand } from "./searchCommand.ts"
@@ -37,11 +37,6 @@ const nb201 = Flag.String("nb201").pipe(
 )
 const useNb201 = (location: Option.Option<string>) =>
   Effect.sync(() => Option.map(location, (l) => (process.env.COLE_NB201 = path.resolve(l))))
-
-const force = Flag.String("force").pipe(
-  Flag.withDescription("Recompute this step (a step name or node id); repeatable"),
-  Flag.atLeast(0)
-)
 
 const statusSummary = (report: Pipeline.Report) => {
   const counts = new Map<string, number>()

@@ -15,7 +15,7 @@ import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { defaults } from "../search/SearchStep.ts"
-import { oneLine, parseBudgets, store } from "./common.ts"
+import { force, oneLine, parseBudgets, store } from "./common.ts"
 import * as Cv from "./cvCommand.ts"
 import * as Search from "./searchCommand.ts"
 
@@ -23,6 +23,7 @@ export const quickstartCommand = Command.make(
   "quickstart",
   {
     store,
+    force,
     objective: Flag.String("objective").pipe(Flag.withDescription("NB201 objective column (default: $COLE_OBJECTIVE, then cifar10_test)"), Flag.optional),
     model: Flag.String("model").pipe(Flag.withDescription("An exported model folder (model.onnx, tokenizer.json) to embed with (default: $COLE_MODEL, else the hashed n-gram featurizer)"), Flag.optional),
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats of the 10-fold CV"), Flag.withDefault(2)),
@@ -57,10 +58,7 @@ export const quickstartCommand = Command.make(
         { representation: "path-naslib", reducer: "none", loss: "hinge", epochs: o.epochs },
         { representation: codeText, reducer: "pca128", loss: "hinge", epochs: o.epochs }
       ]
-      const cv = yield* Pipeline.run(Cv.cvPipeline({ space: "nb201", objective, repeats: o.repeats, budgets, archs: undefined, nb201, configurations }))
-        .pipe(Effect.provide(platform))
-      const cvResult = Cv.summary(configurations, cv.value)
-      const cvText = Cv.markdown(objective, o.repeats, cvResult)
+      const cvPipeline = Cv.cvPipeline({ space: "nb201", objective, repeats: o.repeats, budgets, archs: undefined, nb201, configurations })
 
       // 2. Does the better-ranking representation find good architectures sooner?
       const arms: ReadonlyArray<Search.Arm> = [
@@ -71,8 +69,19 @@ export const quickstartCommand = Command.make(
         ...defaults, trials: o.trials, budget: o.budget, pca: undefined,
         epochs: Option.getOrElse(o.searchEpochs, () => defaults.epochs)
       }
-      const search = yield* Pipeline.run(Search.searchPipeline({ space: "nb201", objective, nb201, archs: undefined, arms, settings }))
-        .pipe(Effect.provide(platform))
+      const searchPipeline = Search.searchPipeline({ space: "nb201", objective, nb201, archs: undefined, arms, settings })
+
+      // A --force name may belong to either pipeline; one that belongs to neither is refused before both.
+      const [cvForce = [], searchForce = []] = o.force.length === 0
+        ? []
+        : yield* Effect.all([Pipeline.forceable(cvPipeline), Pipeline.forceable(searchPipeline)]).pipe(
+          Effect.flatMap((known) => Pipeline.splitForce(known, o.force)),
+          Effect.provide(platform)
+        )
+      const cv = yield* Pipeline.run(cvPipeline, { force: cvForce }).pipe(Effect.provide(platform))
+      const cvResult = Cv.summary(configurations, cv.value)
+      const cvText = Cv.markdown(objective, o.repeats, cvResult)
+      const search = yield* Pipeline.run(searchPipeline, { force: searchForce }).pipe(Effect.provide(platform))
       const searchResult = Search.summary(arms, search.value.arms, o.budget, search.value.optimum)
       const searchText = Search.markdown(objective, searchResult)
 

@@ -24,7 +24,7 @@ import * as Summary from "../search/Summary.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
 import { Architectures, Evaluate, OpenSearch, Search } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
-import { oneLine, store } from "./common.ts"
+import { force, oneLine, store } from "./common.ts"
 import { featuresOf, isEmbedding } from "./representations.ts"
 
 /** What an arm varies; the objective, trials, budget and seed are shared by all arms. */
@@ -176,6 +176,7 @@ export const searchCommand = Command.make(
   "search",
   {
     store,
+    force,
     space: Flag.String("space").pipe(Flag.withDefault("nb201")),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE (default: path-naslib; hashed-ngram with --evaluate)"), Flag.optional),
@@ -243,7 +244,7 @@ export const searchCommand = Command.make(
       const platform = Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer)
       const { value } = yield* Option.match(o.evaluate, {
         onNone: () =>
-          Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings })),
+          Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings }), { force: o.force }),
         onSome: (command) =>
           Pipeline.run(openSearchPipeline({
             space: o.space,
@@ -253,7 +254,7 @@ export const searchCommand = Command.make(
             dependencies: Option.match(o.evaluateDeps, { onNone: () => [], onSome: (list) => list.split(",").map((d) => d.trim()).filter((d) => d !== "") }),
             arms,
             settings
-          }))
+          }), { force: o.force })
       }).pipe(Effect.provide(platform))
       const objective = open ? `${o.space}, evaluated by \`${Option.getOrThrow(o.evaluate)}\` (reference: the best value found)` : o.objective
       const result = summary(arms, value.arms, o.budget, value.optimum)

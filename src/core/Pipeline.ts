@@ -82,7 +82,7 @@ export class UnknownStep extends Data.TaggedError("UnknownStep")<{
   readonly known: ReadonlyArray<string>
 }> {
   override get message() {
-    return `--force ${this.name}: no such step or node in this pipeline; known: ${this.known.join(", ")}`
+    return `--force ${this.name}: no such step or node in this pipeline; known: ${this.known.join(", ")} (or all)`
   }
 }
 
@@ -223,7 +223,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
     const done = yield* Deferred.make<Resolved, NodeFailed>()
     rt.nodes.push({ id, step: impl.step, done })
     const failed = (error: unknown) => new NodeFailed({ node: id, step: impl.step, error })
-    const forced = rt.force.has(id) || rt.force.has(impl.step)
+    const forced = rt.force.has(FORCE_ALL) || rt.force.has(id) || rt.force.has(impl.step)
     const inputRefs = Object.entries(inputs as Record<string, ArtifactRef>)
 
     const report = (r: Omit<NodeReport, "id" | "step" | "implementation">) => {
@@ -247,7 +247,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         produce: Effect.gen(function*() {
           const frames: Record<string, Artifact.Frame> = {}
           for (const [name, ref] of inputRefs) frames[name] = yield* ref.load
-          return yield* impl.run(frames, { node: id, preimage: pre, entries: entryContext, record })
+          return yield* impl.run(frames, { node: id, preimage: pre, entries: entryContext, record, forced })
         })
       })
 
@@ -370,7 +370,11 @@ export const load = <T extends Artifact.Table<any>>(ref: ArtifactRef<T>) => ref.
 // ---------------------------------------------------------------------------------------------------------
 // running
 
+/** The `force` name that recomputes every node. */
+export const FORCE_ALL = "all"
+
 export interface RunOptions {
+  /** Step names or node ids to recompute, with the cached units inside them; `all` for every node. */
   readonly force?: ReadonlyArray<string>
   readonly lease?: Lease.Options
   readonly onNode?: (report: NodeReport) => void
@@ -433,6 +437,23 @@ const execute = <A, E, R, LE>(
     })
   )
 
+/** The names `force` accepts for a pipeline: its node ids and step names (found without running anything). */
+export const forceable = <A, E, R, LE>(pipeline: Pipeline<A, E, R, LE>) =>
+  Effect.map(execute(pipeline, "explain", {}), (result) =>
+    [...new Set(result.nodes.flatMap((n) => [n.id, n.step]))].sort())
+
+/**
+ * Splits `force` names between pipelines run one after another: each gets the names it knows, and a
+ * name none of them knows is refused before any runs.
+ */
+export const splitForce = (known: ReadonlyArray<ReadonlyArray<string>>, force: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const all = [...new Set(known.flat())].sort()
+    const unknown = force.find((f) => f !== FORCE_ALL && !all.includes(f))
+    if (unknown !== undefined) return yield* new UnknownStep({ name: unknown, known: all })
+    return known.map((names) => force.filter((f) => f === FORCE_ALL || names.includes(f)))
+  })
+
 /** Runs a pipeline: hits are reused, misses run and are published; fails with the nodes that failed. */
 export const run = <A, E, R, LE>(
   pipeline: Pipeline<A, E, R, LE>,
@@ -443,10 +464,9 @@ export const run = <A, E, R, LE>(
   Platform
 > =>
   Effect.gen(function*() {
-    if (options.force !== undefined && options.force.length > 0) {
-      const declared = (yield* execute(pipeline, "explain", {})).nodes
-      const known = [...new Set(declared.flatMap((n) => [n.id, n.step]))].sort()
-      const unknown = options.force.find((f) => !known.includes(f))
+    if (options.force !== undefined && options.force.some((f) => f !== FORCE_ALL)) {
+      const known = yield* forceable(pipeline)
+      const unknown = options.force.find((f) => f !== FORCE_ALL && !known.includes(f))
       if (unknown !== undefined) return yield* new UnknownStep({ name: unknown, known })
     }
     const result = yield* execute(pipeline, "run", options)

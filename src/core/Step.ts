@@ -103,6 +103,8 @@ export interface RunContext {
   readonly preimage: KeyPreimage
   readonly entries: Entry.Context
   /** Records a unit of work (a shard) in the run journal. */
+  /** The node was forced: its cached units are recomputed too. */
+  readonly forced: boolean
   readonly record: (unit: { readonly node: string; readonly step: string; readonly key: string; readonly status: "hit" | "computed"; readonly ms: number }) => Effect.Effect<void>
 }
 

@@ -72,7 +72,7 @@ describe("Pipeline", () => {
       assert.deepStrictEqual(statuses(forced.report), { "toy/source": "hit", "toy/scale": "computed", "toy/sum": "hit" })
       const error = yield* Effect.flip(Pipeline.run(toy(), { force: ["toy/scael"] }))
       assert.strictEqual(error._tag, "UnknownStep")
-      assert.strictEqual(error.message, "--force toy/scael: no such step or node in this pipeline; known: toy/scale, toy/source, toy/sum")
+      assert.strictEqual(error.message, "--force toy/scael: no such step or node in this pipeline; known: toy/scale, toy/source, toy/sum (or all)")
     }).pipe(Effect.provide(platform(tempDir()))))
 
   it.live("explain says which nodes would run and why, and writes nothing", () =>
@@ -187,6 +187,18 @@ describe("Pipeline", () => {
       const ran = yield* Pipeline.run(training(9)).pipe(Pipeline.originalErrors)
       assert.deepStrictEqual(Array.from(ran.value.columns.total), [4])
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.local({ workers: 1 }), Progress.silent))))
+
+  it.live("--force all recomputes every node; split between pipelines, each gets the names it knows", () =>
+    Effect.gen(function*() {
+      yield* Pipeline.run(toy())
+      const forced = yield* Pipeline.run(toy(), { force: [Pipeline.FORCE_ALL] })
+      assert.deepStrictEqual(statuses(forced.report), { "toy/source": "computed", "toy/scale": "computed", "toy/sum": "computed" })
+      assert.deepStrictEqual(yield* Pipeline.forceable(toy()), ["toy/scale", "toy/source", "toy/sum"])
+      const split = yield* Pipeline.splitForce([["a", "b"], ["b", "c"]], ["c", "all", "b"])
+      assert.deepStrictEqual(split, [["all", "b"], ["c", "all", "b"]])
+      const unknown = yield* Effect.flip(Pipeline.splitForce([["a"], ["c"]], ["d"]))
+      assert.strictEqual(unknown.message, "--force d: no such step or node in this pipeline; known: a, c (or all)")
+    }).pipe(Effect.provide(platform(tempDir()))))
 
   it.live("invalid params are a typed error naming the step", () =>
     Effect.gen(function*() {

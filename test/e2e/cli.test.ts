@@ -34,7 +34,7 @@ describe("cole CLI", () => {
   it("an unknown --force step is one clear line listing the known steps, and a non-zero exit", async () => {
     const r = await cole(["run", "test/fixtures/gated-pipeline.ts", "--store", store, "--force", "toy/nope"])
     expect(r.code).not.toBe(0)
-    expect(r.stderr.trim()).toBe("cole: --force toy/nope: no such step or node in this pipeline; known: toy/scale, toy/source, toy/sum")
+    expect(r.stderr.trim()).toBe("cole: --force toy/nope: no such step or node in this pipeline; known: toy/scale, toy/source, toy/sum (or all)")
   }, 60_000)
 
   it("a missing or wrong pipeline file is one clear line", async () => {

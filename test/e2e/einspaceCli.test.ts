@@ -3,7 +3,7 @@
  * elsewhere (here a SYNTHETIC score, see test/fixtures/syntheticEinspace.ts) imported and
  * cross-validated on the hashed n-gram code-text representation, with no NB201 anywhere.
  */
-import { writeFileSync } from "node:fs"
+import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { Result } from "effect"
@@ -98,15 +98,27 @@ describe("cole on einspace", () => {
     const dir = tempDir()
     const script = path.join(dir, "train.sh")
     // A stand-in for training: 50 + the number of dense layers; networks with a softmax "crash".
-    writeFileSync(script, `#!/bin/sh\nif grep -q Softmax "$COLE_CODE_FILE"; then echo "CUDA out of memory" >&2; exit 1; fi\necho $((50 + $(grep -c nn.Linear "$COLE_CODE_FILE")))\n`, { mode: 0o755 })
+    const calls = path.join(dir, "calls.log")
+    writeFileSync(script, `#!/bin/sh\necho run >> ${calls}\nif grep -q Softmax "$COLE_CODE_FILE"; then echo "CUDA out of memory" >&2; exit 1; fi\necho $((50 + $(grep -c nn.Linear "$COLE_CODE_FILE")))\n`, { mode: 0o755 })
     const out = path.join(dir, "report")
-    const r = await cole(["search", "--store", path.join(dir, "store"), "--space", "einspace", "--evaluate", script, "--trials", "1", "--budget", "30",
-      "--epochs", "5", "--workers", "1", "--out", out, "--json"])
+    const search = ["search", "--store", path.join(dir, "store"), "--space", "einspace", "--evaluate", script, "--trials", "1", "--budget", "30",
+      "--epochs", "5", "--workers", "1"]
+    const callCount = () => (existsSync(calls) ? readFileSync(calls, "utf8").split("\n").length - 1 : 0)
+    const r = await cole([...search, "--out", out, "--json"])
     expect(r.code, r.stderr).toBe(0)
+    const evaluated = callCount()
+    expect(evaluated).toBeGreaterThan(0)
+    // A rerun is all hits; --force recomputes the search and every evaluation in it, with the same results.
+    const again = await cole([...search, "--json"])
+    expect([again.code, callCount(), again.stdout]).toEqual([0, evaluated, r.stdout])
+    const forced = await cole([...search, "--json", "--force", "search-open"])
+    expect([forced.code, callCount(), forced.stdout]).toEqual([0, 2 * evaluated, r.stdout])
+    const unknown = await cole([...search, "--force", "evaluate"])
+    expect([unknown.code, callCount()]).toEqual([1, 2 * evaluated])
+    expect(unknown.stderr.trim()).toMatch(/^cole: --force evaluate: no such step or node in this pipeline; known: .*search-open.* \(or all\)$/)
     const summary = JSON.parse(r.stdout)
     expect(summary.arms[0].name).toBe("BANANAS · hashed-ngram · cole-paper")
     expect(summary.arms[0].trials).toBe(1)
-    const { readFileSync } = await import("node:fs")
     const Artifact = await import("../../src/core/Artifact.ts")
     const { OpenTrajectory } = await import("../../schemas/Tables.ts")
     const rows = Artifact.toRows(Artifact.decode(OpenTrajectory, readFileSync(path.join(out, "trajectory-0.arrow"))))

@@ -26,5 +26,13 @@ describe("cole quickstart", () => {
     const second = await cole(args)
     expect(second.code, second.stderr).toBe(0)
     expect(second.stdout).toBe(first.stdout.replace(/(\d+) nodes, \d+ hit/, (_, n) => `${n} nodes, ${n} hit`))
+
+    // --force names a step of either pipeline; its nodes (two CV arms) recompute, to the same numbers.
+    const forced = await cole([...args, "--force", "cross-validate"])
+    expect(forced.code, forced.stderr).toBe(0)
+    expect(forced.stdout).toBe(first.stdout.replace(/(\d+) nodes, \d+ hit/, (_, n) => `${n} nodes, ${Number(n) - 2} hit`))
+    const unknown = await cole([...args, "--force", "cross-validation"])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr.trim()).toMatch(/^cole: --force cross-validation: no such step or node in this pipeline; known: .*cross-validate.*search.* \(or all\)$/)
   }, 240_000)
 })

@@ -66,9 +66,9 @@ const implementation = (options: Options) =>
         const keys = texts.map(OnnxSession.textKey)
         const identity = { implementation: context.preimage.implementation, version: context.preimage.version, params: context.preimage.params, environment: context.preimage.environment }
 
-        // Texts embedded before under this identity, from the shards in the store.
+        // Texts embedded before under this identity, from the shards in the store (none when forced).
         const known = new Map<string, Float32Array>()
-        for (const entry of yield* store.entries) {
+        for (const entry of context.forced ? [] : yield* store.entries) {
           if (entry.step !== SHARD_STEP || Option.isNone(entry.manifest)) continue
           const m = entry.manifest.value
           if (!sameIdentity({ ...m.preimage, step: undefined, inputs: undefined, keyFormat: undefined }, identity)) continue
@@ -77,7 +77,9 @@ const implementation = (options: Options) =>
           if (output === undefined) continue
           const bytes = yield* store.readBlob(output.digest as Hash.Digest).pipe(Effect.option)
           if (Option.isNone(bytes)) continue
-          const shard = Artifact.decode(EmbeddingShard, bytes.value)
+          const decoded = yield* Artifact.decodeEffect(EmbeddingShard, bytes.value).pipe(Effect.option)
+          if (Option.isNone(decoded)) continue
+          const shard = decoded.value
           shard.columns.text.forEach((t, i) => known.set(t, shard.columns.x.subarray(i * session.hidden, (i + 1) * session.hidden)))
         }
 
