@@ -1,7 +1,7 @@
 /**
  * What `cole status` reports: per pipeline, how its latest run went (from the run journals), and which
  * stored results can never be hits again because the code they came from changed — a step
- * implementation's version, or a search space's — and why.
+ * implementation's version, a search space's, or a file a command evaluator depends on — and why.
  */
 import type { RunEvent } from "../../schemas/Store.ts"
 
@@ -52,7 +52,9 @@ export interface Preimage {
 export const staleness = (
   preimage: Preimage,
   versions: ReadonlyMap<string, number>,
-  spaces: ReadonlyMap<string, number>
+  spaces: ReadonlyMap<string, number>,
+  /** A dependency's digest now (paths as the evaluator was given them); undefined when it cannot be read here. */
+  digestNow: (path: string) => string | undefined = () => undefined
 ): string | undefined => {
   const step = preimage.step.split(".")[0]!
   const id = `${step}/${preimage.implementation}`
@@ -64,6 +66,21 @@ export const staleness = (
     const [name = "", version = ""] = space.split("@")
     const now = spaces.get(name)
     if (now !== undefined && String(now) !== version) return `space changed: ${name} version ${version} → ${now}`
+  }
+  const evaluator = preimage.environment?.evaluator
+  const files = typeof evaluator === "object" && evaluator !== null && "files" in evaluator ? evaluator.files : preimage.environment?.files
+  return changedDependency(files, digestNow)
+}
+
+/**
+ * The first evaluator dependency whose content differs from when the result was made. A file that
+ * cannot be read here is passed over: status may run from another folder than the search did.
+ */
+const changedDependency = (files: unknown, digestNow: (path: string) => string | undefined): string | undefined => {
+  if (typeof files !== "object" || files === null) return undefined
+  for (const [file, digest] of Object.entries(files)) {
+    const now = digestNow(file)
+    if (now !== undefined && now !== digest) return `evaluator file ${file} has changed`
   }
   return undefined
 }

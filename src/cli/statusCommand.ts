@@ -1,9 +1,10 @@
 /** `cole status`: what the store holds per pipeline, and what is stale and why. */
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Result } from "effect"
 import { Command } from "effect/cli"
 import * as Journal from "../core/Journal.ts"
 import * as Store from "../core/Store.ts"
 import { spaces } from "../spaces/registry.ts"
+import { digestOf } from "../steps/CommandEvaluator.ts"
 import { implementations } from "../steps/registry.ts"
 import { oneLine, store } from "./common.ts"
 import * as Format from "./format.ts"
@@ -27,10 +28,15 @@ export const statusCommand = Command.make("status", { store }, ({ store }) =>
     const spaceVersions = new Map(Object.values(spaces).map((sp) => [sp.name, sp.version]))
     const stale = new Map<string, { count: number; bytes: number }>()
     const sizes = new Map(blobs.map((b) => [b.digest as string, b.size]))
+    const digests = new Map<string, string | undefined>()
+    const digestNow = (file: string) => {
+      if (!digests.has(file)) digests.set(file, Result.getOrUndefined(Result.try(() => digestOf(file))))
+      return digests.get(file)
+    }
     for (const e of entries) {
       const why = Option.match(e.manifest, {
         onNone: () => "unreadable manifest (it recomputes)",
-        onSome: (m) => staleness(m.preimage as any, versions, spaceVersions)
+        onSome: (m) => staleness(m.preimage, versions, spaceVersions, digestNow)
       })
       if (why === undefined) continue
       const label = `${e.step}: ${why}`

@@ -58,7 +58,8 @@ const implementation = Step.implement(OpenSearch, {
   environment: (params, session) =>
     Effect.gen(function*() {
       const evaluator = yield* Evaluator
-      return { ...spaceFact(yield* getSpace(params.space)), ...evaluator.facts, ...session?.facts }
+      // The evaluator's facts in their own field, so none of them can shadow the space's version.
+      return { ...spaceFact(yield* getSpace(params.space)), evaluator: evaluator.facts, ...session?.facts }
     }),
   run: (_inputs, params, context, session) =>
     Effect.gen(function*() {

@@ -91,7 +91,7 @@ export const runTrials = <P extends Params, E>(params: P, context: Step.RunConte
         const records: Array<Trial.Record> = []
         const batch = <BE>(index: number, produce: Effect.Effect<Array<Trial.Record>, BE>) =>
           Shards.unit(context, {
-            step: "search.batch",
+            step: `${context.preimage.step}.batch`,
             label: `${context.node}[trial ${trial}, batch ${index}]`,
             params: unitParams as Step.Json,
             inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch: index }) },

@@ -52,7 +52,7 @@ export const namedFiles = (command: string): Array<string> =>
 const SKIPPED = new Set([".git", "node_modules", "__pycache__", ".ipynb_checkpoints"])
 
 /** A file's content digest, or a folder's: its files' relative paths and digests, recursively. */
-const digestOf = (p: string): string => {
+export const digestOf = (p: string): string => {
   if (statSync(p).isFile()) return Hash.sha256(readFileSync(p))
   const entries: Record<string, string> = {}
   const walk = (dir: string) => {

@@ -39,6 +39,16 @@ describe("status", () => {
       .toBe("embed/word2vec is not an implementation of this code (renamed or removed)")
   })
 
+  it("names the evaluator file whose content changed since the evaluation; an unreadable one is passed over", () => {
+    const versions = new Map([["search-open/on-demand", 3]])
+    const now = new Map([["train.py", "sha256:new"], ["configs", "sha256:same"]])
+    const evaluation = (files: Record<string, string>) =>
+      staleness({ step: "search-open.evaluation", implementation: "on-demand", version: 3, environment: { evaluator: { evaluator: "command", files } } }, versions, new Map(), (f) => now.get(f))
+    expect(evaluation({ configs: "sha256:same", "train.py": "sha256:new" })).toBeUndefined()
+    expect(evaluation({ configs: "sha256:same", "train.py": "sha256:old" })).toBe("evaluator file train.py has changed")
+    expect(evaluation({ "elsewhere/train.py": "sha256:old" })).toBeUndefined()
+  })
+
   it("reports a result from older code as stale, through the CLI", async () => {
     const dir = tempDir()
     const store = path.join(dir, "store")

@@ -116,6 +116,11 @@ describe("cole on einspace", () => {
     const unknown = await cole([...search, "--force", "evaluate"])
     expect([unknown.code, callCount()]).toEqual([1, 2 * evaluated])
     expect(unknown.stderr.trim()).toMatch(/^cole: --force evaluate: no such step or node in this pipeline; known: .*search-open.* \(or all\)$/)
+    // Editing the script makes every evaluation under it stale, and status names the file.
+    expect((await cole(["status", "--store", path.join(dir, "store")])).stdout).toMatch(/stale: nothing/)
+    writeFileSync(script, readFileSync(script, "utf8").replace("50 +", "51 +"))
+    const status = await cole(["status", "--store", path.join(dir, "store")])
+    expect(status.stdout).toMatch(new RegExp(`\\d+ +[0-9.]+ \\S*B +search-open\\.evaluation: evaluator file ${script.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} has changed`))
     const summary = JSON.parse(r.stdout)
     expect(summary.arms[0].name).toBe("BANANAS · hashed-ngram · cole-paper")
     expect(summary.arms[0].trials).toBe(1)
