@@ -37,11 +37,30 @@ export const Trajectory = Artifact.table("search-trajectory", {
   incumbentArch: Column.utf8
 })
 
-/** The trajectory of a search on a space without a table: each evaluation's status beside its value. */
+/**
+ * One batch of an open search as the search saw it: each evaluation's status and detail beside the value
+ * the surrogate used (the failure value for a failed evaluation).
+ */
+export const OpenBatch = Artifact.table("search-open-batch", {
+  ...Trajectory.columns,
+  status: Column.utf8,
+  detail: Column.utf8
+})
+
+/**
+ * The trajectory of a search on a space without a table, as reported: a failed evaluation has no value
+ * (null; `status` and `detail` say why), and the incumbent is the best value evaluated so far in the
+ * trial (null until one evaluation succeeds). The failure value is only ever seen by the surrogate.
+ */
 export const OpenTrajectory = Artifact.table("search-open-trajectory", {
   ...Trajectory.columns,
-  /** ok, or why the evaluator gave no value (failed, invalid-output, timeout); `value` is then the failure value. */
-  status: Column.utf8
+  value: Column.nullable(Column.float64),
+  incumbent: Column.nullable(Column.float64),
+  incumbentArch: Column.nullable(Column.utf8),
+  /** ok, or why the evaluator gave no value: failed, invalid-output, timeout. */
+  status: Column.utf8,
+  /** Why not, in the evaluator's words (the last lines of stderr, the output that was not a number). */
+  detail: Column.utf8
 })
 
 /** One evaluation by an Evaluator, cached on its own: the value, or null and why not. */

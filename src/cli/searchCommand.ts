@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Data, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import { OpenTrajectory, Trajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
@@ -111,11 +111,39 @@ export const openSearchPipeline = (o: OpenSearchOptions) =>
         const { trajectory } = yield* Pipeline.node(OpenSearch, {}, { id: `search ${armName(arm)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trajectory))
       }), { concurrency: 1 })
-    const values = arms.flat().filter((r) => r.status === "ok").map((r) => r.value)
+    const values = arms.flat().flatMap((r) => (r.value === null ? [] : [r.value]))
     return { arms, optimum: values.reduce((a, b) => Math.max(a, b), -Infinity) }
   }), Layer.empty)
 
-export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, budget: number, optimum: number) => {
+/** Every evaluation of an open search failed: there is nothing to report, and the user must see why. */
+export class EvaluationsFailed extends Data.TaggedError("EvaluationsFailed")<{
+  readonly count: number
+  readonly first: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `all ${this.count} evaluations failed, so the search found nothing; the first: ${this.first.join("; ")}`
+  }
+}
+
+/** The failed evaluations of an open search, first ones first, each as `status (arch): detail`. */
+export const failures = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
+  rows.filter((r) => r.status !== "ok").map((r) => `${r.status} (${r.arch.length > 40 ? `${r.arch.slice(0, 37)}…` : r.arch}): ${r.detail}`)
+
+/**
+ * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
+ * with the first failures' details, since the numbers then say more about the evaluator than the space.
+ */
+const checkEvaluations = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
+  Effect.gen(function*() {
+    const failed = failures(rows)
+    if (failed.length === 0) return
+    if (failed.length === rows.length) return yield* new EvaluationsFailed({ count: rows.length, first: failed.slice(0, 3) })
+    if (2 * failed.length > rows.length) {
+      yield* Console.error(`cole: warning: ${failed.length} of ${rows.length} evaluations failed; the first: ${failed.slice(0, 3).join("; ")}`)
+    }
+  })
+
+export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, budget: number, optimum: number) => {
   const summaries = arms.map((arm, i) => Summary.summarize(armName(arm), trajectories[i]!, budget, optimum))
   return {
     optimum,
@@ -133,7 +161,7 @@ export const markdown = (objective: string, result: ReturnType<typeof summary>) 
     "",
     Markdown.table(
       ["arm", "trials", ...reported.map((t) => `t = ${t}`), `evaluations to ${result.arms[0]?.hitting.threshold.toFixed(4) ?? ""}: mean curve / median (reached)`],
-      result.arms.map((a) => [a.name, String(a.trials), ...a.reported.map((p) => `${p.mean.toFixed(3)} ± ${p.std.toFixed(3)} [${p.ci95.toFixed(3)}]`), hit(a.hitting)])
+      result.arms.map((a) => [a.name, String(a.trials), ...a.reported.map((p) => Number.isNaN(p.mean) ? "no value yet" : `${p.mean.toFixed(3)} ± ${p.std.toFixed(3)} [${p.ci95.toFixed(3)}]`), hit(a.hitting)])
     ),
     "",
     ...result.tests.map((t) => [`${t.b} vs ${t.a}, Welch's t-test (two-sided):`, ...t.reported.map((r) => `  t = ${r.evaluations}: t = ${r.t.toFixed(3)}, df ${r.df.toFixed(1)}, ${Markdown.pValue(r.p)}`)].join("\n"))
@@ -143,7 +171,7 @@ export const markdown = (objective: string, result: ReturnType<typeof summary>) 
 /** Writes trajectory-<i>.arrow, summary.md, summary.json and incumbent.svg/.png into `dir`. */
 export const writeSearchReport = (
   dir: string, objective: string, budget: number,
-  trajectories: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trajectory.columns>>>, result: ReturnType<typeof summary>,
+  trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, result: ReturnType<typeof summary>,
   table: Artifact.Table<any> = Trajectory
 ) => {
   const { curves, ...printed } = result
@@ -242,20 +270,18 @@ export const searchCommand = Command.make(
         pca: Option.getOrUndefined(o.pca)
       }
       const platform = Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer)
-      const { value } = yield* Option.match(o.evaluate, {
-        onNone: () =>
-          Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings }), { force: o.force }),
-        onSome: (command) =>
-          Pipeline.run(openSearchPipeline({
+      const value: { readonly arms: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>; readonly optimum: number } = Option.isNone(o.evaluate)
+        ? (yield* Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings }), { force: o.force })
+          .pipe(Effect.provide(platform))).value
+        : (yield* Pipeline.run(openSearchPipeline({
             space: o.space,
-            command,
+            command: o.evaluate.value,
             timeout: o.evaluateTimeout,
             failureValue: o.failureValue,
             dependencies: Option.match(o.evaluateDeps, { onNone: () => [], onSome: (list) => list.split(",").map((d) => d.trim()).filter((d) => d !== "") }),
             arms,
             settings
-          }), { force: o.force })
-      }).pipe(Effect.provide(platform))
+          }), { force: o.force }).pipe(Effect.tap(({ value }) => checkEvaluations(value.arms.flat())), Effect.provide(platform))).value
       const objective = open ? `${o.space}, evaluated by \`${Option.getOrThrow(o.evaluate)}\` (reference: the best value found)` : o.objective
       const result = summary(arms, value.arms, o.budget, value.optimum)
       const { curves: _curves, ...printed } = result

@@ -5,11 +5,12 @@
  * alone and a resumed trial sees the same numbers — reduced by
  * a fresh PCA at every fit, and evaluated by the Evaluator layer as they are chosen, each evaluation a
  * cache entry of its own. An evaluation that fails (EvaluationFailed: a crash, no number, a timeout) is
- * recorded with its status and counts as `failureValue`; the search goes on. Trials, batches, caching
- * and resume are those of the table search (`runTrials`).
+ * recorded with its status and detail; the surrogate counts it as `failureValue`, the trajectory as no
+ * value at all, and the search goes on. Trials, batches, caching and resume are those of the table
+ * search (`runTrials`).
  */
 import { Effect, Result, Schema } from "effect"
-import { Evaluation, OpenTrajectory } from "../../schemas/Tables.ts"
+import { Evaluation, OpenBatch, OpenTrajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
 import * as Hash from "../core/Hash.ts"
 import * as Shards from "../core/Shards.ts"
@@ -42,8 +43,9 @@ type SessionError = Effect.Error<ReturnType<typeof OnnxSession.open>>
 const implementation = Step.implement(OpenSearch, {
   implementation: "on-demand",
   // 2: Adam in its efficient form (new rounding of every trained surrogate). 3: PCA on SymmetricEigen
-  // and block Lanczos (new rounding of every reduced input).
-  version: 3,
+  // and block Lanczos (new rounding of every reduced input). 4: failed evaluations have no value in the
+  // trajectory, incumbents count successful ones only, and each row keeps the failure's detail.
+  version: 4,
   params: OpenParams,
   sources: [import.meta.url],
   resource: (params): Effect.Effect<OnnxSession.Session | undefined, SessionError | InvalidStepInput, Effect.Services<ReturnType<typeof OnnxSession.open>>> =>
@@ -86,7 +88,7 @@ const implementation = Step.implement(OpenSearch, {
         })
       // Each evaluation is its own cache entry (keyed by the evaluator's facts and the architecture), so an
       // interrupted search loses no finished evaluation and no architecture is evaluated twice.
-      const statusOf = new Map<string, string>()
+      const outcomeOf = new Map<string, { readonly status: string; readonly detail: string }>()
       const evaluate = (arch: string) =>
         Shards.unit(context, {
           step: "search-open.evaluation",
@@ -102,13 +104,13 @@ const implementation = Step.implement(OpenSearch, {
           )
         }).pipe(Effect.map(({ frame }) => {
           const row = Artifact.toRows(frame)[0]!
-          statusOf.set(arch, row.status)
+          outcomeOf.set(arch, { status: row.status, detail: row.detail })
           return row.value ?? params.failureValue
         }))
       const oracle: Oracle<Effect.Error<ReturnType<typeof evaluate>> | OnnxSession.EmbedderError | InvalidStepInput> = {
         width,
         values: (archs) => Effect.forEach(archs, evaluate),
-        trajectory: { table: OpenTrajectory, columns: (arch) => ({ status: statusOf.get(arch)! }) },
+        trajectory: { table: OpenBatch, columns: (arch) => outcomeOf.get(arch)! },
         rows: (archs) =>
           Effect.map(featurizeNew(archs), () => {
             const out = new Float32Array(archs.length * width)
@@ -116,9 +118,22 @@ const implementation = Step.implement(OpenSearch, {
             return out
           })
       }
-      return yield* runTrials(params, context, oracle)
+      const { trajectory } = yield* runTrials(params, context, oracle)
+      return { trajectory: Artifact.fromRows(OpenTrajectory, reported(Artifact.toRows(Artifact.make(OpenBatch, trajectory.columns)))) }
     })
 })
+
+/** The trajectory as reported: failed evaluations without a value, incumbents over successful ones only. */
+export const reported = (rows: ReadonlyArray<Artifact.Row<typeof OpenBatch.columns>>): Array<Artifact.Row<typeof OpenTrajectory.columns>> => {
+  const best = new Map<number, { readonly value: number; readonly arch: string }>()
+  return [...rows].sort((a, b) => a.trial - b.trial || a.t - b.t).map((row) => {
+    const ok = row.status === "ok"
+    const before = best.get(row.trial)
+    if (ok && (before === undefined || row.value > before.value)) best.set(row.trial, { value: row.value, arch: row.arch })
+    const incumbent = best.get(row.trial)
+    return { ...row, value: ok ? row.value : null, incumbent: incumbent?.value ?? null, incumbentArch: incumbent?.arch ?? null }
+  })
+}
 
 export const identity = implementation
 

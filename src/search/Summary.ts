@@ -4,7 +4,13 @@
  * (the mean curve's first crossing and the per-trial median), and Welch's test between two arms.
  */
 import { studentTQuantile, welch, type WelchTest } from "../steps/surrogate/Statistics.ts"
-import type { Record } from "./Trial.ts"
+
+/** What the aggregates read of a trajectory row: the incumbent after evaluation t of a trial (null: none yet). */
+export interface Incumbent {
+  readonly trial: number
+  readonly t: number
+  readonly incumbent: number | null
+}
 
 export const REPORTED = [60, 120, 250, 500] as const
 
@@ -12,12 +18,12 @@ export const REPORTED = [60, 120, 250, 500] as const
 export const reportedFor = (budget: number) => [...new Set([...REPORTED.filter((t) => t <= budget), budget])]
 
 /** Incumbent curves, one per trial (in trial order), each of length `budget`. */
-export const curves = (records: ReadonlyArray<Record>, budget: number): Array<Float64Array> => {
+export const curves = (records: ReadonlyArray<Incumbent>, budget: number): Array<Float64Array> => {
   const byTrial = new Map<number, Float64Array>()
   for (const r of records) {
     let curve = byTrial.get(r.trial)
     if (curve === undefined) byTrial.set(r.trial, (curve = new Float64Array(budget).fill(Number.NaN)))
-    if (r.t <= budget) curve[r.t - 1] = r.incumbent
+    if (r.t <= budget) curve[r.t - 1] = r.incumbent ?? Number.NaN
   }
   return [...byTrial.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c)
 }
@@ -29,16 +35,16 @@ export interface Point {
   readonly ci95: number
 }
 
-export const aggregate = (trials: ReadonlyArray<Float64Array>, budget: number): Array<Point> => {
-  const n = trials.length
-  const quantile = n > 1 ? studentTQuantile(0.975, n - 1) : Number.NaN
-  return Array.from({ length: budget }, (_, i) => {
-    const values = trials.map((c) => c[i]!)
+/** Mean, std and CI over the trials that have an incumbent at t (all of them, unless evaluations failed). */
+export const aggregate = (trials: ReadonlyArray<Float64Array>, budget: number): Array<Point> =>
+  Array.from({ length: budget }, (_, i) => {
+    const values = trials.map((c) => c[i]!).filter((v) => !Number.isNaN(v))
+    const n = values.length
+    const quantile = n > 1 ? studentTQuantile(0.975, n - 1) : Number.NaN
     const mean = values.reduce((a, b) => a + b, 0) / n
     const std = n > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0
     return { t: i + 1, mean, std, ci95: n > 1 ? (quantile * std) / Math.sqrt(n) : 0 }
   })
-}
 
 export interface Hitting {
   readonly fraction: number
@@ -75,7 +81,7 @@ export interface ArmSummary {
   readonly hitting: Hitting
 }
 
-export const summarize = (name: string, records: ReadonlyArray<Record>, budget: number, optimum: number): ArmSummary & { readonly curve: Array<Point> } => {
+export const summarize = (name: string, records: ReadonlyArray<Incumbent>, budget: number, optimum: number): ArmSummary & { readonly curve: Array<Point> } => {
   const trials = curves(records, budget)
   const curve = aggregate(trials, budget)
   return {
@@ -88,7 +94,7 @@ export const summarize = (name: string, records: ReadonlyArray<Record>, budget: 
 }
 
 /** Welch's test of arm B against arm A on the per-trial incumbents at each reported t. */
-export const compare = (a: ReadonlyArray<Record>, b: ReadonlyArray<Record>, budget: number): Array<WelchTest & { readonly evaluations: number }> => {
+export const compare = (a: ReadonlyArray<Incumbent>, b: ReadonlyArray<Incumbent>, budget: number): Array<WelchTest & { readonly evaluations: number }> => {
   const [ca, cb] = [curves(a, budget), curves(b, budget)]
   return reportedFor(budget).map((evaluations) => ({ evaluations, ...welch(ca.map((c) => c[evaluations - 1]!), cb.map((c) => c[evaluations - 1]!)) }))
 }

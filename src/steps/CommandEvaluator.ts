@@ -84,15 +84,29 @@ export type Outcome =
 
 const tail = (text: string, lines = 5) => text.trim().split("\n").slice(-lines).join(" | ").slice(-500)
 
+/**
+ * The shell that runs a user's command (from $COLE_COMMAND) as the leader of its own process group,
+ * beside a watchdog that waits on fd 3, a pipe only this process writes: when it closes — this process
+ * ended, even by SIGKILL — the watchdog kills the whole group, so no training outlives its search.
+ */
+const WITH_WATCHDOG = [
+  "( while read -r _ <&3; do :; done; kill -KILL 0 ) &",
+  "watchdog=$!",
+  '/bin/sh -c "$COLE_COMMAND" 3<&-',
+  "status=$?",
+  "kill $watchdog 2>/dev/null",
+  "exit $status"
+].join("\n")
+
 /** Runs the command once; never fails: every way it can go wrong is an Outcome. */
 export const runCommand = (options: Omit<CommandOptions, "space">, arch: string, code: string): Effect.Effect<Outcome> =>
   Effect.callback<Outcome>((resume) => {
     const dir = mkdtempSync(path.join(tmpdir(), "cole-eval-"))
     const file = path.join(dir, "network.py")
     writeFileSync(file, code)
-    const child = spawn("/bin/sh", ["-c", options.command], {
-      env: { ...process.env, COLE_ARCH: arch, COLE_CODE_FILE: file },
-      stdio: ["pipe", "pipe", "pipe"],
+    const child = spawn("/bin/sh", ["-c", WITH_WATCHDOG], {
+      env: { ...process.env, COLE_ARCH: arch, COLE_CODE_FILE: file, COLE_COMMAND: options.command },
+      stdio: ["pipe", "pipe", "pipe", "pipe"],
       detached: true // its own process group, so a timeout kills the whole pipeline of processes
     })
     let stdout = ""

@@ -3,6 +3,7 @@
  * elsewhere (here a SYNTHETIC score, see test/fixtures/syntheticEinspace.ts) imported and
  * cross-validated on the hashed n-gram code-text representation, with no NB201 anywhere.
  */
+import { spawn } from "node:child_process"
 import { existsSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
@@ -11,7 +12,7 @@ import * as Rng from "../../src/core/Rng.ts"
 import { einspace, parse } from "../../src/spaces/einspace/Einspace.ts"
 import { formatShort } from "../../src/spaces/einspace/Strings.ts"
 import { syntheticScore } from "../fixtures/syntheticEinspace.ts"
-import { tempDir } from "../helpers.ts"
+import { repoRoot, tempDir } from "../helpers.ts"
 import { example1Pretty, examples } from "../spaces/einspace/examples.ts"
 import { cole } from "./cli.ts"
 
@@ -130,7 +131,7 @@ describe("cole on einspace", () => {
     expect(rows).toHaveLength(30)
     for (const row of rows) {
       const text = einspace.transpile(Result.getOrThrow(einspace.parse(row.arch)), {})
-      if (text.includes("Softmax")) expect([row.status, row.value]).toEqual(["failed", 0])
+      if (text.includes("Softmax")) expect([row.status, row.value, row.detail]).toEqual(["failed", null, "exit 1: CUDA out of memory"])
       else expect([row.status, row.value]).toEqual(["ok", 50 + text.split("nn.Linear").length - 1])
     }
     const refused = await cole(["search", "--space", "einspace", "--evaluate", script, "--representation", "path-naslib"])
@@ -139,5 +140,45 @@ describe("cole on einspace", () => {
     expect([depsAlone.code, depsAlone.stderr.trim()]).toEqual([1, "cole: --evaluate-deps train.py: only with --evaluate"])
     const missingDep = await cole(["search", "--space", "einspace", "--evaluate", script, "--evaluate-deps", "no/such/configs", "--trials", "1", "--budget", "3", "--store", path.join(dir, "store")])
     expect([missingDep.code, missingDep.stderr.trim()]).toEqual([1, "cole: evaluator dependency no/such/configs: cannot be read (ENOENT); expected an existing file or folder"])
+  }, 120_000)
+
+  it("a SIGKILLed search leaves no evaluator process behind", async () => {
+    const dir = tempDir()
+    const pidFile = path.join(dir, "trainer.pid")
+    const script = path.join(dir, "train.sh")
+    // A training run that would take a minute: it records its pid, then sleeps in a child of its own.
+    writeFileSync(script, `#!/bin/sh\nsleep 60 &\necho $! > ${pidFile}\nwait\necho 1\n`, { mode: 0o755 })
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), "search", "--store", path.join(dir, "store"),
+      "--space", "einspace", "--evaluate", script, "--trials", "1", "--budget", "3", "--workers", "1"], { cwd: repoRoot, stdio: "ignore" })
+    const exited = new Promise((resolve) => child.on("exit", resolve))
+    const until = async (done: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 50))
+      return done()
+    }
+    expect(await until(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim() !== "", 60_000)).toBe(true)
+    const trainer = Number(readFileSync(pidFile, "utf8"))
+    const alive = () => {
+      try {
+        process.kill(trainer, 0)
+        return true
+      } catch {
+        return false
+      }
+    }
+    expect(alive()).toBe(true)
+    child.kill("SIGKILL")
+    await exited
+    expect(await until(() => !alive(), 5_000)).toBe(true)
+  }, 120_000)
+
+  it("refuses a search in which every evaluation failed, with the first failures on the terminal", async () => {
+    const dir = tempDir()
+    const script = path.join(dir, "train.py.sh")
+    writeFileSync(script, `#!/bin/sh\necho "Traceback (most recent call last):" >&2\necho "ImportError: no module named torch" >&2\nexit 3\n`, { mode: 0o755 })
+    const r = await cole(["search", "--store", path.join(dir, "store"), "--space", "einspace", "--evaluate", script, "--trials", "1", "--budget", "4", "--epochs", "2", "--workers", "1"])
+    expect(r.code).toBe(1)
+    const lines = r.stderr.trim().split("\n")
+    expect(lines.at(-1)).toMatch(/^cole: all 4 evaluations failed, so the search found nothing; the first: failed \(.+\): exit 3: Traceback \(most recent call last\): \| ImportError: no module named torch; failed /)
+    expect(r.stdout).not.toMatch(/Infinity/)
   }, 120_000)
 })

@@ -56,7 +56,9 @@ describe("a search with a command evaluator", () => {
         const text = einspace.transpile(Result.getOrThrow(einspace.parse(r.arch)), {})
         const expected = text.includes("Softmax") ? "failed" : text.includes("Positional") ? "invalid-output" : "ok"
         assert.strictEqual(r.status, expected)
-        assert.strictEqual(r.value, expected === "ok" ? text.split("\n").length - 1 : -1)
+        // The failure value (-1) steered the surrogate only: the trajectory holds no value for a failure.
+        assert.strictEqual(r.value, expected === "ok" ? text.split("\n").length - 1 : null)
+        assert.strictEqual(r.detail === "", expected === "ok")
       }
       const distinct = new Set(rows.map((r) => r.arch)).size
       assert.strictEqual(readFileSync(log, "utf8").trim().split("\n").length, distinct)
