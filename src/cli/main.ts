@@ -82,7 +82,8 @@ const run = Command.make(
   },
   ({ file, force, nb201, ref, store, workers }) =>
     oneLine(
-      Effect.gen(function*() {
+      // A bad --ref is refused before any work (even making the store), not after the run it was to name.
+      Effect.andThen(Option.isSome(ref) ? Store.checkName("ref", ref.value) : Effect.void, Effect.gen(function*() {
         yield* useNb201(nb201)
         const pipeline = yield* loadPipeline(file)
         const { report, value } = yield* Pipeline.run(pipeline, {
@@ -107,7 +108,7 @@ const run = Command.make(
           Option.match(workers, { onNone: () => Executor.local(), onSome: (n) => n === 0 ? Executor.inline : Executor.local({ workers: n }) }),
           Progress.layer
         ))
-      )
+      ))
     )
 ).pipe(Command.withDescription("Run a pipeline; finished nodes are reused from the store, the rest run"))
 
@@ -125,7 +126,7 @@ const explain = Command.make("explain", { file: pipelineFile, store, force, nb20
         for (const reason of e.reasons) yield* Console.log(`         - ${reason}`)
       }
       if (explanation.stopped !== undefined) yield* Console.log(`  (${explanation.stopped})`)
-    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent)))
+    }).pipe(Effect.provide(Layer.mergeAll(Store.readLayer(store), Executor.inline, Progress.silent)))
   )).pipe(Command.withDescription("Tell, for each node, whether it would hit and if not why — without running anything"))
 
 const ls = Command.make("ls", { store }, ({ store }) =>
@@ -148,7 +149,7 @@ const ls = Command.make("ls", { store }, ({ store }) =>
       yield* Console.log(`store ${s.root}: ${entries.length} entries, ${blobs.length} blobs (${Format.bytes(total)}), ${runs.length} runs (${runs.filter((r) => r.live).length} live)`)
       yield* Console.log(Format.table(["step", "entries", "size"], [...bySteps].sort().map(([step, r]) => [step, String(r.count), Format.bytes(r.bytes)])))
       if (refs.length > 0) yield* Console.log(`refs: ${refs.map((r) => `${r.name} (${r.entries.length})`).join(", ")}`)
-    }).pipe(Effect.provide(Store.layer(store)))
+    }).pipe(Effect.provide(Store.readLayer(store)))
   )).pipe(Command.withDescription("List what the store holds, per step"))
 
 const verify = Command.make("verify", { store }, ({ store }) =>
@@ -156,9 +157,9 @@ const verify = Command.make("verify", { store }, ({ store }) =>
     Effect.gen(function*() {
       const s = yield* Store.Store
       const report = yield* Cache.verify(s)
-      for (const c of report.corrupt) yield* Console.log(`corrupt blob ${c.digest} → ${c.quarantinedTo}`)
+      for (const c of report.corrupt) yield* Console.log(`corrupt blob ${c.digest} → ${path.relative(s.root, c.quarantinedTo)}`)
       for (const b of report.broken) yield* Console.log(`entry ${b.step}/${b.key.slice(0, 12)} names a missing blob ${b.digest} (it will recompute)`)
-      for (const u of report.unreadable) yield* Console.log(`unreadable manifest ${u}`)
+      for (const u of report.unreadable) yield* Console.log(`unreadable manifest ${path.relative(s.root, u.file)} → ${path.relative(s.root, u.quarantinedTo)} (it recomputes)`)
       const problems = report.corrupt.length + report.broken.length + report.unreadable.length
       yield* Console.log(`${report.blobs} blobs re-hashed, ${report.entries} entries checked: ${problems === 0 ? "all good" : `${problems} problems`}`)
       if (problems > 0) return yield* Effect.fail(new Error(`verify found ${problems} problems (listed above)`))

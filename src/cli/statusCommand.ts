@@ -50,4 +50,4 @@ export const statusCommand = Command.make("status", { store }, ({ store }) =>
       ? "stale: nothing — every stored result matches the current code"
       : `stale (never a hit again; \`cole cache gc\` frees them once no ref or recent run needs them):\n${Format.table(["results", "size", "why"], [...stale].map(([label, r]) => [String(r.count), Format.bytes(r.bytes), label]))}`)
     yield* Console.log(lines.join("\n"))
-  }).pipe(Effect.provide(Store.layer(store))))).pipe(Command.withDescription("What the store holds per pipeline, and what is stale and why"))
+  }).pipe(Effect.provide(Store.readLayer(store))))).pipe(Command.withDescription("What the store holds per pipeline, and what is stale and why"))

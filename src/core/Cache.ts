@@ -28,13 +28,17 @@ export interface VerifyReport {
   readonly entries: number
   /** Blobs whose bytes did not match their name; each was moved to quarantine/. */
   readonly corrupt: ReadonlyArray<{ readonly digest: string; readonly quarantinedTo: string }>
-  /** Manifests that do not parse. */
-  readonly unreadable: ReadonlyArray<string>
+  /** Manifests that do not parse; each was moved to quarantine/, so its unit or node recomputes. */
+  readonly unreadable: ReadonlyArray<{ readonly file: string; readonly quarantinedTo: string }>
   /** Entries naming a blob that is missing or has the wrong size (they are misses and will recompute). */
   readonly broken: ReadonlyArray<{ readonly step: string; readonly key: string; readonly digest: string }>
 }
 
-/** Re-hashes every blob (quarantining mismatches) and checks every manifest against the blobs. */
+/**
+ * Re-hashes every blob and checks every manifest against the blobs. What cannot be trusted — a blob whose
+ * bytes do not match its name, a manifest that does not parse — is quarantined, so the next run
+ * recomputes it and the next verify finds the store clean.
+ */
 export const verify = (store: Store["Service"]) =>
   Effect.gen(function*() {
     const blobs = yield* store.blobs
@@ -42,15 +46,15 @@ export const verify = (store: Store["Service"]) =>
     yield* Effect.forEach(blobs, (blob) =>
       Effect.gen(function*() {
         if ((yield* hashFile(blob.file)) !== blob.digest) {
-          corrupt.push({ digest: blob.digest, quarantinedTo: yield* store.quarantine(blob.digest) })
+          corrupt.push({ digest: blob.digest, quarantinedTo: yield* store.quarantineFile(blob.file) })
         }
       }), { concurrency: 2, discard: true })
     const entries = yield* store.entries
-    const unreadable: Array<string> = []
+    const unreadable: Array<{ file: string; quarantinedTo: string }> = []
     const broken: Array<{ step: string; key: string; digest: string }> = []
     for (const entry of entries) {
       if (Option.isNone(entry.manifest)) {
-        unreadable.push(entry.file)
+        unreadable.push({ file: entry.file, quarantinedTo: yield* store.quarantineFile(entry.file) })
         continue
       }
       for (const output of Object.values(entry.manifest.value.outputs)) {

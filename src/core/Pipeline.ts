@@ -17,7 +17,7 @@ import * as Journal from "./Journal.ts"
 import * as Lease from "./Lease.ts"
 import * as Step from "./Step.ts"
 import type { Executor } from "./Executor.ts"
-import type { Progress } from "./Progress.ts"
+import { notice, type Progress } from "./Progress.ts"
 import { Store } from "./Store.ts"
 
 // ---------------------------------------------------------------------------------------------------------
@@ -334,6 +334,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
     // A corrupt or vanished blob found while reading is repaired by recomputing this node, once.
     const repaired = yield* Effect.cached(asNodeFailure(Effect.flatMap(work, (w) => w.repair)))
 
+    const repairNotice = (error: { readonly message: string }) => notice(`cole: ${error.message}; recomputing node ${id}`)
     const refs: Record<string, ArtifactRef> = {}
     for (const [name, table] of Object.entries(impl.outputs as Step.Tables)) {
       const fromStore = (r: Resolved): Effect.Effect<Artifact.Frame, NodeFailed | StoreError> =>
@@ -348,8 +349,8 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         Effect.flatMap((r) =>
           fromStore(r).pipe(
             Effect.catchTags({
-              CorruptBlob: () => Effect.flatMap(repaired, (r) => fromStore(r)),
-              MissingBlob: () => Effect.flatMap(repaired, (r) => fromStore(r))
+              CorruptBlob: (e) => Effect.andThen(repairNotice(e), Effect.flatMap(repaired, (r) => fromStore(r))),
+              MissingBlob: (e) => Effect.andThen(repairNotice(e), Effect.flatMap(repaired, (r) => fromStore(r)))
             })
           )
         ),

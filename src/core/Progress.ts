@@ -11,6 +11,8 @@ export interface Tracker {
 
 export class Progress extends Context.Service<Progress, {
   readonly track: (label: string, total: number) => Tracker
+  /** One line the user should see (a repaired blob), between progress lines. */
+  readonly notice: (text: string) => void
 }>()("cole/core/Progress") {}
 
 const bar = (fraction: number, width = 24) => {
@@ -22,6 +24,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`
 
 /** Writes progress to a stream: redrawn in place when it is a TTY, else one line per `intervalMs`. */
 export const make = (stream: NodeJS.WriteStream, intervalMs = 5_000): Progress["Service"] => ({
+  notice: (text) => stream.write(`${stream.isTTY ? "\r\x1b[2K" : ""}${text}\n`),
   track: (label, total) => {
     const started = Date.now()
     let count = 0
@@ -55,7 +58,17 @@ export const make = (stream: NodeJS.WriteStream, intervalMs = 5_000): Progress["
 /** Progress on stderr. */
 export const layer = Layer.sync(Progress, () => make(process.stderr))
 
-export const silent = Layer.succeed(Progress, { track: () => ({ advance: () => undefined, done: () => undefined }) })
+export const silent = Layer.succeed(Progress, {
+  track: () => ({ advance: () => undefined, done: () => undefined }),
+  notice: () => undefined
+})
+
+/** Shows a notice where there is a Progress service (a run); does nothing elsewhere. */
+export const notice = (text: string) =>
+  Effect.flatMap(Effect.serviceOption(Progress), (progress) =>
+    Effect.sync(() => {
+      if (progress._tag === "Some") progress.value.notice(text)
+    }))
 
 /** Tracks `total` units inside an effect, finishing the line however the effect ends. */
 export const tracked = <A, E, R>(label: string, total: number, f: (tracker: Tracker) => Effect.Effect<A, E, R>) =>

@@ -8,8 +8,9 @@ import * as Artifact from "./Artifact.ts"
 import * as Entry from "./Entry.ts"
 import { Executor, type Task } from "./Executor.ts"
 import * as Hash from "./Hash.ts"
-import { tracked } from "./Progress.ts"
+import { notice, tracked } from "./Progress.ts"
 import * as Step from "./Step.ts"
+import type { CorruptBlob, MissingBlob } from "./Store.ts"
 
 export interface Spec<C extends Artifact.Columns, I> {
   /** The table every shard produces. */
@@ -70,9 +71,13 @@ export const unit = <C extends Artifact.Columns, E>(context: Step.RunContext, sp
     const computed = result.frames !== undefined
     yield* context.record({ node: spec.label, step: spec.step, key, status: computed ? "computed" : "hit", ms: Date.now() - started })
     if (computed) return { frame: result.frames!.unit as Artifact.Frame<C>, computed }
-    const repaired = () => Effect.map(resolve(true), (r) => r.frames!.unit as Artifact.Frame<C>)
+    const repaired = (error: CorruptBlob | MissingBlob) =>
+      notice(`cole: ${error.message}; recomputing ${spec.label}`).pipe(
+        Effect.andThen(resolve(true)),
+        Effect.map((r) => r.frames!.unit as Artifact.Frame<C>)
+      )
     const frame = yield* context.entries.store.readBlob(result.outputs!.unit!.digest as Hash.Digest).pipe(
-      Effect.map((bytes) => Artifact.decode(spec.table, bytes)),
+      Effect.flatMap((bytes) => Artifact.decodeEffect(spec.table, bytes)),
       Effect.catchTags({ CorruptBlob: repaired, MissingBlob: repaired })
     )
     return { frame, computed }

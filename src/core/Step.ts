@@ -75,7 +75,7 @@ export const isDeclared = <I extends Tables, O extends Tables>(
  * What any step may fail with besides its own errors: the store's I/O, an output that does not match
  * its table, a worker task that died. Steps need not declare these.
  */
-export type PlatformError = StoreIOError | Artifact.ArtifactMismatch | Entry.OutputMissing | TaskFailed
+export type PlatformError = StoreIOError | Artifact.ArtifactMismatch | Artifact.ArtifactUnreadable | Entry.OutputMissing | TaskFailed
 
 /** The error type a step declares, read from its service (the class instance type `Self`). */
 export type ErrorOf<Self> = Self extends { readonly Service: Implementation<any, any, infer E> } ? E : never

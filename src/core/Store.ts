@@ -8,7 +8,7 @@
  *   runs/<id>.jsonl, runs/<id>.live  run journals and live-run markers
  *   leases/<step>/<key>.lease        per-key leases of running writers
  *   tmp/                             files being written (debris after a crash)
- *   quarantine/                      blobs whose bytes no longer match their name
+ *   quarantine/                      blobs whose bytes no longer match their name, unreadable manifests
  */
 import * as fs from "node:fs/promises"
 import * as path from "node:path"
@@ -36,9 +36,10 @@ export class MissingBlob extends Data.TaggedError("MissingBlob")<{ readonly dige
 export class InvalidName extends Data.TaggedError("InvalidName")<{
   readonly kind: string
   readonly value: string
+  readonly problem: string
 }> {
   override get message() {
-    return `invalid ${this.kind} name ${JSON.stringify(this.value)}: expected lower-case letters, digits, '-', '_', '.', '/'-separated`
+    return `invalid ${this.kind} name ${JSON.stringify(this.value.length > 80 ? `${this.value.slice(0, 77)}…` : this.value)}: ${this.problem}; expected lower-case letters, digits, '-', '_', '.', '/'-separated, at most ${MAX_NAME} characters`
   }
 }
 
@@ -49,14 +50,27 @@ export class RefNotFound extends Data.TaggedError("RefNotFound")<{ readonly name
 }
 
 const NAME = /^[a-z0-9_.-]+(\/[a-z0-9_.-]+)*$/
+/** Names become file paths; this keeps every part well under a filesystem's 255-byte limit. */
+const MAX_NAME = 200
+
+/** What is wrong with a step or ref name, or undefined if nothing is. */
+const nameProblem = (value: string): string | undefined => {
+  if (value === "") return "it is empty"
+  if (value.length > MAX_NAME) return `it is ${value.length} characters long`
+  const escape = value.split("/").find((part) => part === "." || part === "..")
+  if (escape !== undefined) return `"${escape}" would leave its folder`
+  const character = [...value].find((c) => !/[a-z0-9_.\/-]/.test(c))
+  if (character !== undefined) return `${JSON.stringify(character)} is not allowed`
+  return NAME.test(value) ? undefined : "it has an empty part ('//', or '/' at an end)"
+}
 const decodeManifest = Schema.decodeUnknownOption(Schema.fromJsonString(Manifest))
 const decodeRef = Schema.decodeUnknownOption(Schema.fromJsonString(Ref))
 
 /** Checks a step or ref name, so that names can never escape their folder. */
-export const checkName = (kind: string, value: string): Effect.Effect<string, InvalidName> =>
-  NAME.test(value) && !value.split("/").some((part) => part === "." || part === "..")
-    ? Effect.succeed(value)
-    : Effect.fail(new InvalidName({ kind, value }))
+export const checkName = (kind: string, value: string): Effect.Effect<string, InvalidName> => {
+  const problem = nameProblem(value)
+  return problem === undefined ? Effect.succeed(value) : Effect.fail(new InvalidName({ kind, value, problem }))
+}
 
 export interface BlobInfo {
   readonly digest: Hash.Digest
@@ -94,18 +108,26 @@ export const make = (root: string) => {
       return { digest, size }
     })
 
-  /** Moves a blob aside so the manifests that name it become misses and their steps recompute. */
-  const quarantine = (digest: Hash.Digest) =>
+  /**
+   * Moves a file of the store aside (a corrupt blob, an unreadable manifest), so what it stood for is a
+   * miss and recomputes. It is dated now: gc keeps it for the grace period, for whoever wants to look.
+   */
+  const quarantineFile = (file: string) =>
     Effect.gen(function*() {
-      const to = dir("quarantine", `${Hash.hex(digest)}.${Date.now()}`)
-      yield* Files.io("quarantine", blobPath(digest), async () => {
+      const to = dir("quarantine", `${path.basename(file)}.${Date.now()}`)
+      yield* Files.io("quarantine", file, async () => {
         await fs.mkdir(path.dirname(to), { recursive: true })
-        await fs.rename(blobPath(digest), to).catch((cause) => {
+        await fs.rename(file, to).catch((cause) => {
           if (Files.errorCode(cause) !== "ENOENT") throw cause
         })
+        const now = new Date()
+        await fs.utimes(to, now, now).catch(() => undefined)
       })
       return to
     })
+
+  /** Moves a blob aside so the manifests that name it become misses and their steps recompute. */
+  const quarantine = (digest: Hash.Digest) => quarantineFile(blobPath(digest))
 
   /** Reads a blob and checks its bytes against its name; a mismatch quarantines it. */
   const readBlob = (digest: Hash.Digest): Effect.Effect<Uint8Array, CorruptBlob | MissingBlob | Files.StoreIOError> =>
@@ -213,6 +235,7 @@ export const make = (root: string) => {
     putBlob,
     readBlob,
     quarantine,
+    quarantineFile,
     readManifest,
     lookup,
     commit,
@@ -227,17 +250,27 @@ export const make = (root: string) => {
 
 export class Store extends Context.Service<Store, ReturnType<typeof make>>()("cole/core/Store") {}
 
-/** A store rooted at `root` (created if absent). */
 export class InvalidStorePath extends Data.TaggedError("InvalidStorePath")<{ readonly root: string }> {
   override get message() {
     return `store path ${JSON.stringify(this.root)}: expected a directory path (an empty one would put the store in the working directory unasked)`
   }
 }
 
+/** A store rooted at `root` (created if absent). */
 export const layer = (root: string) =>
   Layer.effect(Store, Effect.gen(function*() {
     if (root.trim() === "") return yield* new InvalidStorePath({ root })
     const store = make(path.resolve(root))
     yield* store.init
     return store
+  }))
+
+/**
+ * A store for commands that only look (explain, status, ls): nothing is created, so looking at a store
+ * that does not exist yet leaves no trace. Its readers see a missing folder as empty.
+ */
+export const readLayer = (root: string) =>
+  Layer.effect(Store, Effect.gen(function*() {
+    if (root.trim() === "") return yield* new InvalidStorePath({ root })
+    return make(path.resolve(root))
   }))

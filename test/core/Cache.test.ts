@@ -22,6 +22,32 @@ const allFiles = (root: string) => Files.listFiles(root)
 
 const now = { graceMs: 0, keepRuns: 0 }
 
+describe("verify", () => {
+  it.live("quarantines an unreadable manifest, so the store verifies clean after and its unit recomputes", () =>
+    Effect.gen(function*() {
+      const store = yield* Store.Store
+      const first = yield* Pipeline.run(toy(1))
+      const source = first.report.nodes.find((n) => n.step === "toy/source")!
+      writeFileSync(store.entryPath("toy/source", source.key!), "") // truncated to nothing, as by a full disk
+      const report = yield* Cache.verify(store)
+      assert.deepStrictEqual(report.unreadable.map((u) => path.basename(u.file)), [`${source.key}.json`])
+      assert.match(report.unreadable[0]!.quarantinedTo, new RegExp(`quarantine/${source.key}\\.json\\.\\d+$`))
+      const again = yield* Cache.verify(store)
+      assert.deepStrictEqual([again.unreadable, again.corrupt, again.broken], [[], [], []])
+      const rerun = yield* Pipeline.run(toy(1))
+      assert.deepStrictEqual(rerun.report.nodes.map((n) => n.status), ["computed", "hit"])
+      // Just quarantined, so kept for the grace period; dry run and gc agree, to the file.
+      const graced = yield* Cache.gc(store, { dryRun: true, graceMs: 3_600_000, keepRuns: 0 })
+      assert.isFalse(graced.deleted.some((d) => d.kind === "quarantine"))
+      writeFileSync(store.dir("tmp", "debris"), "left by a crash")
+      const dry = yield* Cache.gc(store, { ...now, dryRun: true })
+      assert.includeMembers(dry.deleted.map((d) => d.kind), ["quarantine", "tmp"])
+      const real = yield* Cache.gc(store, { ...now, dryRun: false })
+      assert.deepStrictEqual(real.deleted, dry.deleted)
+      assert.strictEqual(real.bytes, dry.bytes)
+    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.inline, Progress.silent))))
+})
+
 describe("gc", () => {
   it.live("keeps what a named ref or a live run uses, deletes the rest, and --dry-run deletes nothing", () =>
     Effect.gen(function*() {

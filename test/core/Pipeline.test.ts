@@ -219,8 +219,14 @@ describe("Pipeline", () => {
       writeFileSync(store.blobPath(digest), bytes)
       // Sum's label changes, so sum must read scale's output and finds it corrupt.
       const program2 = Pipeline.make("toy", program, Layer.mergeAll(Toy.source({ n: 5, offset: 1 }), Toy.scale({ factor: 2 }), Toy.sum({ label: "renamed" })))
-      const result = yield* Pipeline.run(program2)
+      const notices: Array<string> = []
+      const result = yield* Pipeline.run(program2).pipe(
+        Effect.provideService(Progress.Progress, { track: () => ({ advance: () => {}, done: () => {} }), notice: (text) => notices.push(text) })
+      )
       assert.deepStrictEqual(Array.from(result.value.columns.total), [30])
+      // One line tells the user, naming the blob and the node that recomputes.
+      assert.strictEqual(notices.length, 1)
+      assert.match(notices[0]!, new RegExp(`^cole: blob ${digest} is corrupt \\(its bytes hash to sha256:[0-9a-f]{64}\\); moved to .*quarantine.*; recomputing node toy/scale$`))
       assert.strictEqual(readdirSync(store.dir("quarantine")).length, 1)
       const journal = (yield* Journal.runs(store)).at(-1)!
       const scaleEvents = journal.events.filter((e) => e.event === "node" && e.node === "toy/scale").map((e: any) => e.status)

@@ -116,10 +116,16 @@ describe("Store", () => {
     Effect.gen(function*() {
       const store = Store.make(tempDir())
       yield* store.init
-      for (const bad of ["../x", "a/../../b", "Upper", ""]) {
-        const error = yield* Effect.flip(store.setRef(bad, []))
-        assert.strictEqual(error._tag, "InvalidName")
-      }
+      const problems = ["../x", "a/../../b", "Upper", "", "a//b", "x".repeat(201)].map((bad) =>
+        Effect.runSync(Effect.flip(Store.checkName("ref", bad))).problem)
+      assert.deepStrictEqual(problems, [
+        `".." would leave its folder`,
+        `".." would leave its folder`,
+        `"U" is not allowed`,
+        "it is empty",
+        "it has an empty part ('//', or '/' at an end)",
+        "it is 201 characters long"
+      ])
       yield* store.setRef("paper/figure-3", [{ step: "s", key: "k" }])
       assert.deepStrictEqual((yield* store.getRef("paper/figure-3")).entries, [{ step: "s", key: "k" }])
       const missing = yield* Effect.flip(store.getRef("nope"))

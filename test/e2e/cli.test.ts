@@ -1,5 +1,5 @@
 /** The `cole` command as a user meets it: output, exit codes, and one-line errors for bad input. */
-import { writeFileSync } from "node:fs"
+import { existsSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempDir } from "../helpers.ts"
@@ -35,6 +35,19 @@ describe("cole CLI", () => {
     const r = await cole(["run", "test/fixtures/gated-pipeline.ts", "--store", store, "--force", "toy/nope"])
     expect(r.code).not.toBe(0)
     expect(r.stderr.trim()).toBe("cole: --force toy/nope: no such step or node in this pipeline; known: toy/scale, toy/source, toy/sum (or all)")
+  }, 60_000)
+
+  it("a bad --ref is refused before the pipeline runs, naming the problem; explain creates no store", async () => {
+    const fresh = path.join(tempDir(), "never-created")
+    const r = await cole(["run", "test/fixtures/gated-pipeline.ts", "--store", fresh, "--ref", "../baseline"])
+    expect([r.code, r.stderr.trim()]).toEqual([1,
+      `cole: invalid ref name "../baseline": ".." would leave its folder; expected lower-case letters, digits, '-', '_', '.', '/'-separated, at most 200 characters`])
+    expect(r.stdout).toBe("")
+    const explain = await cole(["explain", "test/fixtures/gated-pipeline.ts", "--store", fresh])
+    expect(explain.code, explain.stderr).toBe(0)
+    const status = await cole(["status", "--store", fresh])
+    expect(status.code, status.stderr).toBe(0)
+    expect(existsSync(fresh)).toBe(false)
   }, 60_000)
 
   it("a missing or wrong pipeline file is one clear line", async () => {
