@@ -29,9 +29,12 @@ const decodeLease = Schema.decodeUnknownOption(Schema.fromJsonString(Lease))
 /** Owners of the leases this process holds now. */
 const heldHere = new Set<string>()
 
-// On this host the holder's pid tells for sure, even when a long synchronous step has kept its
-// heartbeat from firing; a holder on another host is judged by its heartbeat. A lease naming this
-// very pid but not held here was left by a killed process whose pid this one reuses.
+// On this host the holder's pid tells for sure; a holder on another host is judged by its heartbeat.
+// Heavy step work runs on the Executor's workers now (the main thread's longest stall while embedding
+// and reducing all of NB201 is ~0.3 s, bench/main-thread.ts), so heartbeats keep time; the pid check
+// stays because it is exact both ways: a crashed holder's lease is taken over at once instead of after
+// `staleMs`, and a live holder paused past `staleMs` (swap, a debugger, a slow disk) is never robbed.
+// A lease naming this very pid but not held here was left by a killed process whose pid this one reuses.
 const isStale = (lease: Lease, mtimeMs: number, options: Options) =>
   lease.host !== os.hostname()
     ? Date.now() - mtimeMs > options.staleMs

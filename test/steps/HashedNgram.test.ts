@@ -57,3 +57,18 @@ describe("hashed n-gram featurizer", () => {
     expect(Math.hypot(...row)).toBeCloseTo(1, 6)
   })
 })
+
+describe("on the Executor", () => {
+  it("shards the corpus over worker threads and gives the same bytes as one pass in this thread", async () => {
+    const { Effect } = await import("effect")
+    const { local } = await import("../../src/core/Executor.ts")
+    const { embedOnExecutor } = await import("../../src/steps/HashedNgram.ts")
+    // 1,000 texts: 4 shards of 256 (the last shorter), so frequencies are summed across shards.
+    const texts = Array.from({ length: 1000 }, (_, i) => `class Cell${i % 37}(nn.Module): op_${i % 5} = nn.Conv2d(${i % 11}, 3)`)
+    for (const weighting of ["sublinear-tfidf", "tf"] as const) {
+      const params = { dims: 512, n: 3, weighting }
+      const sharded = await Effect.runPromise(Effect.scoped(embedOnExecutor(texts, params).pipe(Effect.provide(local({ workers: 2 })))))
+      expect(Buffer.from(sharded.buffer).equals(Buffer.from(embedCorpus(texts, params).buffer)), weighting).toBe(true)
+    }
+  }, 60_000)
+})

@@ -150,3 +150,17 @@ export const transform = (model: Model, x: ArrayLike<number>, n: number): Float3
   k.gemm(n, width, d, xc.ptr, d, 1, vt.ptr, width, z.ptr, width, 0)
   return Float32Array.from(z.data)
 }
+
+/** A worker task: fits on the rows of `features` listed in `train`, and transforms every row. */
+export const fitTransform = (input: {
+  readonly features: Float32Array
+  readonly n: number
+  readonly d: number
+  readonly train: Int32Array
+  readonly components: number
+}): Float32Array => {
+  const { features, n, d, train, components } = input
+  const x = new Float64Array(train.length * d)
+  train.forEach((r, i) => x.set(features.subarray(r * d, (r + 1) * d), i * d))
+  return transform(fit(x, train.length, d, components), features, n)
+}

@@ -1,9 +1,15 @@
-/** `Reduce` implementations: PCA fitted on the training architectures, and the identity (no reduction). */
+/**
+ * `Reduce` implementations: PCA fitted on the training architectures (on the Executor, so a long fit
+ * never holds up this thread), and the identity (no reduction).
+ */
 import { Effect, Schema } from "effect"
+import { Executor } from "../../core/Executor.ts"
 import * as Step from "../../core/Step.ts"
 import { InvalidStepInput } from "../InvalidStepInput.ts"
 import { Reduce } from "../Services.ts"
-import * as PcaFit from "./Pca.ts"
+import type { fitTransform } from "./Pca.ts"
+
+const FIT_TRANSFORM = { module: new URL("./Pca.ts", import.meta.url).href, fn: "fitTransform" }
 
 export const Pca = {
   layer: Step.implement(Reduce, {
@@ -24,10 +30,15 @@ export const Pca = {
           rows.push(row)
         }
         if (rows.length === 0) return yield* new InvalidStepInput({ step: "reduce", problem: "no training architectures to fit PCA on" })
-        const x = new Float64Array(rows.length * d)
-        rows.forEach((r, i) => x.set(features.columns.x.subarray(r * d, (r + 1) * d), i * d))
-        const model = PcaFit.fit(x, rows.length, d, components)
-        return { reduced: { arch: features.columns.arch, x: PcaFit.transform(model, features.columns.x, n) } }
+        const executor = yield* Executor
+        const x = yield* executor.run<Parameters<typeof fitTransform>[0], Float32Array>(FIT_TRANSFORM, {
+          features: features.columns.x,
+          n,
+          d,
+          train: Int32Array.from(rows),
+          components
+        })
+        return { reduced: { arch: features.columns.arch, x } }
       })
   })
 }

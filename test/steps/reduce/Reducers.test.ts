@@ -24,7 +24,7 @@ const given = Step.implement(Given, {
     })
 })
 
-const pipeline = (reducer: Layer.Layer<Reduce, unknown>, train: ReadonlyArray<string> = ["a", "b", "c", "d"]) =>
+const pipeline = (reducer: Layer.Layer<Reduce, unknown, Pipeline.Platform>, train: ReadonlyArray<string> = ["a", "b", "c", "d"]) =>
   Pipeline.make("reduce", Effect.gen(function*() {
     const g = yield* Pipeline.node(Given, {})
     const { reduced } = yield* Pipeline.node(Reduce, { features: g.features, train: g.train })
@@ -42,6 +42,16 @@ describe("Reduce step", () => {
       const one = yield* Pipeline.run(pipeline(Pca.layer({ components: 1 })))
       assert.deepStrictEqual(Array.from(one.value.columns.x), [-1, 1, -1, 1, 2])
     }).pipe(Effect.provide(platform())))
+
+  it.live("the PCA fit runs on a worker thread and gives the same bytes as in this thread", () =>
+    Effect.gen(function*() {
+      const inline = yield* Pipeline.run(pipeline(Pca.layer({ components: 2 }))).pipe(Effect.provide(platform()))
+      const worker = yield* Pipeline.run(pipeline(Pca.layer({ components: 2 }))).pipe(
+        Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.local({ workers: 1 }), Progress.silent))
+      )
+      assert.deepStrictEqual(Array.from(worker.value.columns.x), Array.from(inline.value.columns.x))
+      assert.deepStrictEqual(Array.from(worker.value.columns.x), [-1, -0.5, 1, -0.5, -1, 0.5, 1, 0.5, 2, 2.5])
+    }))
 
   it.live("identity passes features through; an unknown training architecture is a typed error", () =>
     Effect.gen(function*() {
