@@ -1,5 +1,5 @@
 /** Context prepended to the code text: none, a task comment, or the whole backbone network. */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {

@@ -4,7 +4,7 @@
  * loss, NB201 `exclude-helper` text, and the quickstart's scale (R = 2 at budgets 14…879; pass
  * `--repeats 10` for the paper's).
  */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 
 export const model = process.env.COLE_MODEL || undefined
 export const codeText = model === undefined ? "hashed-ngram" : `onnx:${model}`

@@ -1,5 +1,5 @@
 /** The head's training loss: pairwise hinge (ranking) or mean squared error (regression). */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {

@@ -1,5 +1,5 @@
 /** Which language model: every model folder in $COLE_MODELS (comma-separated) against the featurizer. */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 const models = (process.env.COLE_MODELS ?? "").split(",").map((m) => m.trim()).filter((m) => m !== "")

@@ -1,5 +1,5 @@
 /** The dimensionality reduction before the head: PCA to 128, to 32, or none. */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {

@@ -1,5 +1,5 @@
 /** How a language model's token states become one vector: mean, last token, or the mean over all layers. */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { model, shared } from "./base.ts"
 
 export default {

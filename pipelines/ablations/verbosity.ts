@@ -1,5 +1,5 @@
 /** How much code text? The cell only (exclude-helper), with its helper module, or everything inlined. */
-import type { Ablation } from "../../src/cli/ablateCommand.ts"
+import type { Ablation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {

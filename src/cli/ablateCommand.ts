@@ -9,43 +9,21 @@
 import { existsSync } from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
-import { type Configuration, cvPipeline, markdown, parseCompare, summary, writeCvReport } from "./cvCommand.ts"
-
-/** Keys an axis can vary, as `cole cv --compare` spells them. */
-export const AXES = ["representation", "mode", "addon", "pooling", "reducer", "loss", "epochs"] as const
-
-export interface Ablation {
-  readonly name: string
-  /** What the ablation asks, printed above its table. */
-  readonly question: string
-  readonly base: Configuration
-  /** Axis → values, the first value of each being the base's. */
-  readonly axes: Readonly<Record<string, ReadonlyArray<string>>>
-  readonly objective: string
-  readonly repeats: number
-  readonly budgets: ReadonlyArray<number>
-  /** Set when the ablation cannot run as it stands (e.g. it needs a model folder): what to give it. */
-  readonly needs?: string
-}
-
-/** The configurations: the base's settings crossed over every axis, the base first. */
-export const configurations = (base: Configuration, axes: ReadonlyArray<readonly [string, ReadonlyArray<string>]>): Array<Configuration> =>
-  axes.reduce<Array<Configuration>>(
-    (acc, [key, values]) => acc.flatMap((c) => values.map((v) => parseCompare(c, `${key}=${v}`))),
-    [base]
-  )
+import { Ablation, configurations } from "../pipelines/Ablation.ts"
+import { cvPipeline, SETTINGS, summary } from "../pipelines/CrossValidation.ts"
+import { markdown, writeCvReport } from "../report/CvReport.ts"
 
 /** `mode=helper,inline` → ["mode", ["helper", "inline"]]. */
 export const parseAxis = (text: string): readonly [string, Array<string>] => {
   const [key = "", list = ""] = text.split("=", 2)
-  if (!(AXES as ReadonlyArray<string>).includes(key)) throw new Error(`--axis ${text}: ${JSON.stringify(key)} is not an axis; expected one of ${AXES.join(", ")}`)
+  if (!(SETTINGS as ReadonlyArray<string>).includes(key)) throw new Error(`--axis ${text}: ${JSON.stringify(key)} is not an axis; expected one of ${SETTINGS.join(", ")}`)
   const values = list.split(",").map((v) => v.trim()).filter((v) => v !== "")
   if (values.length === 0) throw new Error(`--axis ${text}: expected ${key}=<value>,<value>,…`)
   return [key, values]
@@ -62,11 +40,9 @@ const loadAblation = (spec: string) =>
       try: () => import(pathToFileURL(file).href),
       catch: (e) => new Error(`ablation ${spec}: cannot be loaded: ${e instanceof Error ? e.message : String(e)}`)
     })
-    const ablation = module.default as Ablation | undefined
-    if (ablation === undefined || typeof ablation.base !== "object" || typeof ablation.axes !== "object") {
-      return yield* Effect.fail(new Error(`ablation ${spec}: its default export is not an ablation (name, question, base, axes, objective, repeats, budgets)`))
-    }
-    return ablation
+    return yield* Schema.decodeUnknownEffect(Ablation)(module.default).pipe(
+      Effect.mapError((e) => new Error(`ablation ${spec}: its default export is not an ablation: ${e.message.replace(/\s*\n\s*/g, " ")}`))
+    )
   })
 
 export const ablateCommand = Command.make(
@@ -91,13 +67,14 @@ export const ablateCommand = Command.make(
       if (ablation.needs !== undefined && overrides.length === 0) return yield* Effect.fail(new Error(`ablation ${ablation.name}: ${ablation.needs}`))
       const axes = new Map<string, ReadonlyArray<string>>(Object.entries(ablation.axes))
       for (const [key, values] of overrides) axes.set(key, values)
-      const configs = yield* Effect.try({ try: () => configurations(ablation.base, [...axes]), catch: (e) => e as Error })
+      const configs = yield* configurations(ablation.base, [...axes])
       const budgets = yield* Effect.try({ try: () => Option.match(o.budgets, { onNone: () => [...ablation.budgets], onSome: parseBudgets }), catch: (e) => e as Error })
       const objective = Option.getOrElse(o.objective, () => ablation.objective)
       const repeats = Option.getOrElse(o.repeats, () => ablation.repeats)
       if (repeats < 1) return yield* Effect.fail(new Error(`--repeats ${repeats}: expected a positive integer`))
+      const [first, ...rest] = configs
       const { value } = yield* Pipeline.run(cvPipeline({
-        space: "nb201", objective, repeats, budgets, archs: undefined, nb201: Option.getOrUndefined(o.nb201), configurations: configs
+        space: "nb201", objective, repeats, budgets, ...Option.match(o.nb201, { onNone: () => ({}), onSome: (nb201) => ({ nb201 }) }), configurations: [first!, ...rest]
       }), { force: o.force }).pipe(Effect.provide(Layer.mergeAll(
         Store.layer(o.store),
         Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }),

@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { Console, Effect, Layer, Option } from "effect"
+import { ConfigProvider, Console, Effect, Layer, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Cache from "../core/Cache.ts"
 import * as Executor from "../core/Executor.ts"
@@ -30,13 +30,16 @@ import { statusCommand } from "./statusCommand.ts"
 const LOCK_FILE = new URL("../../steps.lock.json", import.meta.url)
 
 const pipelineFile = Argument.String("pipeline-file").pipe(Argument.withDescription("A module whose default export is a pipeline"))
-// Sets $COLE_NB201 before the pipeline file is loaded, so its benchmark layers read that table.
 const nb201 = Flag.String("nb201").pipe(
-  Flag.withDescription("NB201 table folder or CSV for the pipeline's benchmark (sets $COLE_NB201)"),
+  Flag.withDescription("NB201 table folder or CSV for the pipeline's benchmark (the COLE_NB201 setting)"),
   Flag.optional
 )
-const useNb201 = (location: Option.Option<string>) =>
-  Effect.sync(() => Option.map(location, (l) => (process.env.COLE_NB201 = path.resolve(l))))
+// The pipeline's benchmark layers read the COLE_NB201 setting: --nb201 gives it, over the environment's.
+const nb201Setting = (location: Option.Option<string>) =>
+  Option.match(location, {
+    onNone: () => Layer.empty,
+    onSome: (l) => ConfigProvider.layerAdd(ConfigProvider.fromUnknown({ COLE_NB201: path.resolve(l) }), { asPrimary: true })
+  })
 
 const statusSummary = (report: Pipeline.Report) => {
   const counts = new Map<string, number>()
@@ -84,7 +87,6 @@ const run = Command.make(
     oneLine(
       // A bad --ref is refused before any work (even making the store), not after the run it was to name.
       Effect.andThen(Option.isSome(ref) ? Store.checkName("ref", ref.value) : Effect.void, Effect.gen(function*() {
-        yield* useNb201(nb201)
         const pipeline = yield* loadPipeline(file)
         const { report, value } = yield* Pipeline.run(pipeline, {
           force,
@@ -106,7 +108,8 @@ const run = Command.make(
         Effect.provide(Layer.mergeAll(
           Store.layer(store),
           Option.match(workers, { onNone: () => Executor.local(), onSome: (n) => n === 0 ? Executor.inline : Executor.local({ workers: n }) }),
-          Progress.layer
+          Progress.layer,
+          nb201Setting(nb201)
         ))
       ))
     )
@@ -115,7 +118,6 @@ const run = Command.make(
 const explain = Command.make("explain", { file: pipelineFile, store, force, nb201 }, ({ file, force, nb201, store }) =>
   oneLine(
     Effect.gen(function*() {
-      yield* useNb201(nb201)
       const pipeline = yield* loadPipeline(file)
       const explanation = yield* Pipeline.explain(pipeline, { force })
       const nodes: ReadonlyArray<Explain.NodeExplanation> = explanation.nodes
@@ -126,7 +128,7 @@ const explain = Command.make("explain", { file: pipelineFile, store, force, nb20
         for (const reason of e.reasons) yield* Console.log(`         - ${reason}`)
       }
       if (explanation.stopped !== undefined) yield* Console.log(`  (${explanation.stopped})`)
-    }).pipe(Effect.provide(Layer.mergeAll(Store.readLayer(store), Executor.inline, Progress.silent)))
+    }).pipe(Effect.provide(Layer.mergeAll(Store.readLayer(store), Executor.inline, Progress.silent, nb201Setting(nb201))))
   )).pipe(Command.withDescription("Tell, for each node, whether it would hit and if not why — without running anything"))
 
 const ls = Command.make("ls", { store }, ({ store }) =>

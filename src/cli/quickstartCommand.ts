@@ -16,8 +16,10 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { defaults } from "../search/SearchStep.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
-import * as Cv from "./cvCommand.ts"
-import * as Search from "./searchCommand.ts"
+import * as Cv from "../pipelines/CrossValidation.ts"
+import * as Search from "../pipelines/Search.ts"
+import * as CvReport from "../report/CvReport.ts"
+import * as SearchReport from "../report/SearchReport.ts"
 
 export const quickstartCommand = Command.make(
   "quickstart",
@@ -54,11 +56,11 @@ export const quickstartCommand = Command.make(
 
       // 1. How well does a surrogate rank unseen architectures from each representation? The baseline
       // comes first, so the test reads "code text vs path-naslib, H1: code text ranks better".
-      const configurations: ReadonlyArray<Cv.Configuration> = [
+      const configurations: readonly [Cv.Configuration, ...Array<Cv.Configuration>] = [
         { representation: "path-naslib", reducer: "none", loss: "hinge", epochs: o.epochs },
         { representation: codeText, reducer: "pca128", loss: "hinge", epochs: o.epochs }
       ]
-      const cvPipeline = Cv.cvPipeline({ space: "nb201", objective, repeats: o.repeats, budgets, archs: undefined, nb201, configurations })
+      const cvPipeline = Cv.cvPipeline({ space: "nb201", objective, repeats: o.repeats, budgets, ...(nb201 === undefined ? {} : { nb201 }), configurations })
 
       // 2. Does the better-ranking representation find good architectures sooner?
       const arms: ReadonlyArray<Search.Arm> = [
@@ -80,14 +82,14 @@ export const quickstartCommand = Command.make(
         )
       const cv = yield* Pipeline.run(cvPipeline, { force: cvForce }).pipe(Effect.provide(platform))
       const cvResult = Cv.summary(configurations, cv.value)
-      const cvText = Cv.markdown(objective, o.repeats, cvResult)
+      const cvText = CvReport.markdown(objective, o.repeats, cvResult)
       const search = yield* Pipeline.run(searchPipeline, { force: searchForce }).pipe(Effect.provide(platform))
       const searchResult = Search.summary(arms, search.value.arms, o.budget, search.value.optimum)
-      const searchText = Search.markdown(objective, searchResult)
+      const searchText = SearchReport.markdown(objective, searchResult)
 
       yield* Effect.sync(() => {
-        Cv.writeCvReport(path.join(o.out, "cv"), cvText, cv.value, cvResult)
-        Search.writeSearchReport(path.join(o.out, "search"), objective, o.budget, search.value.arms, searchResult)
+        CvReport.writeCvReport(path.join(o.out, "cv"), cvText, cv.value, cvResult)
+        SearchReport.writeSearchReport(path.join(o.out, "search"), objective, o.budget, search.value.arms, searchResult)
         mkdirSync(o.out, { recursive: true })
         writeFileSync(path.join(o.out, "README.md"), [
           `# Quickstart: ${codeText === "hashed-ngram" ? "hashed n-gram code text" : codeText} vs path-naslib on NB201 ${objective}`,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, statSync } from "node:fs"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { gunzipSync } from "node:zlib"
-import { Data, Effect, Result, Schema } from "effect"
+import { Config, Data, Effect, Option, Result, Schema } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import { format, parse } from "./Strings.ts"
 
@@ -47,15 +47,19 @@ export class UnknownObjective extends Data.TaggedError("UnknownObjective")<{ rea
 /** The project's own copy, resolved from the package root, so any working directory and the bin find it. */
 export const defaultFolder = () => fileURLToPath(new URL("../../../data/nb201/", import.meta.url))
 
+/** Where the NB201 tables are when no step names a location: the `COLE_NB201` setting (`--nb201`). */
+export const location = Config.option(Config.String("COLE_NB201"))
+
 /**
- * The CSV that holds `objective`: `location` (or $COLE_NB201, or the shipped copy) is a CSV file or a
- * folder of them; in a folder, `name.csv` is read if present, else `name.csv.gz`.
+ * The CSV that holds `objective`: `location` (or the `COLE_NB201` setting, or the shipped copy) is a
+ * CSV file or a folder of them; in a folder, `name.csv` is read if present, else `name.csv.gz`.
  */
-export const resolveFile = (objective: string, location?: string) =>
+export const resolveFile = (objective: string, given?: string) =>
   Effect.gen(function*() {
     const file = COLUMNS[objective]
     if (file === undefined) return yield* new UnknownObjective({ objective })
-    const where = location ?? process.env.COLE_NB201 ?? defaultFolder()
+    const configured = yield* location.pipe(Effect.orElseSucceed(() => Option.none()))
+    const where = given ?? Option.getOrElse(configured, defaultFolder)
     const isDir = (() => {
       try {
         return statSync(where).isDirectory()

@@ -3,7 +3,7 @@ import * as path from "node:path"
 import { createHash } from "node:crypto"
 import { gzipSync } from "node:zlib"
 import { assert, describe, it } from "@effect/vitest"
-import { Effect } from "effect"
+import { ConfigProvider, Effect } from "effect"
 import * as Benchmark from "../../../src/spaces/nb201/Benchmark.ts"
 import { Evaluator, Nb201Benchmark } from "../../../src/steps/Evaluator.ts"
 import { nb201Dir, nb201Text, tempDir } from "../../helpers.ts"
@@ -102,19 +102,22 @@ describe("NB201 benchmark table", () => {
   describe("the shipped copy (data/nb201/)", () => {
     it.effect("is the default location, resolved from the package root whatever the working directory", () =>
       Effect.gen(function*() {
-        const saved = process.env.COLE_NB201
-        delete process.env.COLE_NB201
         const cwd = process.cwd()
         process.chdir(tempDir())
         try {
           const file = yield* Benchmark.resolveFile("cifar10_valid_12ep")
           assert.strictEqual(file, path.join(Benchmark.defaultFolder(), "nb201_12epoch.csv.gz"))
           assert.strictEqual(path.relative(path.resolve(import.meta.dirname, "../../.."), file), path.join("data", "nb201", "nb201_12epoch.csv.gz"))
+          // The COLE_NB201 setting (what --nb201 provides) names another place.
+          const elsewhere = tempDir()
+          const configured = yield* Benchmark.resolveFile("cifar10_valid_12ep").pipe(
+            Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({ COLE_NB201: elsewhere })))
+          )
+          assert.strictEqual(configured, path.join(elsewhere, "nb201_12epoch.csv"))
         } finally {
           process.chdir(cwd)
-          if (saved !== undefined) process.env.COLE_NB201 = saved
         }
-      }))
+      }).pipe(Effect.provide(ConfigProvider.layer(ConfigProvider.fromUnknown({})))))
 
     it("lists the digest of each decompressed table in SHA256SUMS, and the README gives the same", () => {
       const sums = readFileSync(path.join(folder, Benchmark.DIGESTS), "utf8").trim().split("\n").map((l) => l.split(/\s+/))

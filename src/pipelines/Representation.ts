@@ -4,7 +4,7 @@
  * `embeddings:FILE` computed elsewhere. Each becomes the pipeline node(s) that produce its features.
  */
 import * as path from "node:path"
-import { Effect } from "effect"
+import { Effect, Schema } from "effect"
 import * as Pipeline from "../core/Pipeline.ts"
 import { OnnxEmbedder } from "../steps/embed/OnnxEmbedder.ts"
 import { HashedNgramEmbedder } from "../steps/HashedNgram.ts"
@@ -12,18 +12,20 @@ import { importEmbeddings } from "../steps/ImportEmbeddings.ts"
 import { Embed, Encode, ImportFeatures, Transpile } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import { getSpace } from "../spaces/registry.ts"
+import { InvalidConfiguration } from "./InvalidConfiguration.ts"
 
 /** Whether a representation is a code-text embedding (reduced by PCA) rather than a structural encoding. */
 export const isEmbedding = (representation: string) =>
   representation === "hashed-ngram" || representation.startsWith("onnx:") || representation.startsWith("embeddings:")
 
 /** How a code-text representation reads the code: the transpiler's options and the model's pooling. */
-export interface TextOptions {
+export const TextOptions = Schema.Struct({
   /** Transpiler options over the space's defaults (NB201: mode, addon). */
-  readonly transpile?: Readonly<Record<string, string>>
+  transpile: Schema.optional(Schema.Record(Schema.String, Schema.String)),
   /** ONNX models only. */
-  readonly pooling?: "mean" | "last-token" | "all-layer-mean"
-}
+  pooling: Schema.optional(Schema.Literals(["mean", "last-token", "all-layer-mean"]))
+})
+export type TextOptions = typeof TextOptions.Type
 
 /** A short label of the non-default text options, for node ids and configuration names. */
 export const textLabel = (text: TextOptions) =>
@@ -48,7 +50,7 @@ export const featuresOf = (
   if (embedder !== undefined) {
     return Effect.gen(function*() {
       if (text.pooling !== undefined && representation === "hashed-ngram") {
-        return yield* Effect.fail(new Error(`pooling ${text.pooling}: only an onnx:MODEL_DIR representation pools; hashed-ngram has no layers`))
+        return yield* new InvalidConfiguration({ setting: `pooling ${text.pooling}`, problem: "only an onnx:MODEL_DIR representation pools; hashed-ngram has no layers" })
       }
       const options = { ...(yield* getSpace(space)).defaultTranspileOptions, ...text.transpile }
       const label = textLabel(text)
@@ -61,7 +63,7 @@ export const featuresOf = (
     })
   }
   if (text.transpile !== undefined || text.pooling !== undefined) {
-    return Effect.fail(new Error(`representation ${representation}: an encoding reads no code text, so mode, addon and pooling do not apply`))
+    return Effect.fail(new InvalidConfiguration({ setting: `representation ${representation}`, problem: "an encoding reads no code text, so mode, addon and pooling do not apply" }))
   }
   return Pipeline.node(Encode, { architectures }, { id: `encode ${representation}`, layer: SpaceSteps.encode({ space, encoding: representation }) }).pipe(Effect.map((o) => o.features))
 }

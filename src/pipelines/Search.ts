@@ -1,0 +1,130 @@
+/**
+ * The search pipelines: on a space with a table (NB201), the table evaluates and the features are any
+ * representation; on any space with a user's program as the evaluator, the code text is featurized on
+ * demand (the open search). T trials per arm on the same seeds, and the summary of docs/search.md with
+ * Welch's test between the first arm and each other. Library code: `cole search` and the quickstart
+ * build these from their flags.
+ */
+import * as path from "node:path"
+import { Console, Data, Effect, Layer, Schema } from "effect"
+import type { OpenTrajectory } from "../../schemas/Tables.ts"
+import * as Artifact from "../core/Artifact.ts"
+import * as Pipeline from "../core/Pipeline.ts"
+import { openSearch } from "../search/OpenSearch.ts"
+import { type Params, search } from "../search/SearchStep.ts"
+import * as Summary from "../search/Summary.ts"
+import { CommandEvaluator } from "../steps/CommandEvaluator.ts"
+import { Nb201Benchmark } from "../steps/Evaluator.ts"
+import { Architectures, Evaluate, OpenSearch, Search } from "../steps/Services.ts"
+import * as SpaceSteps from "../steps/SpaceSteps.ts"
+import { featuresOf, isEmbedding } from "./Representation.ts"
+
+/** What an arm varies; the objective, trials, budget and seed are shared by all arms. */
+export const Arm = Schema.Struct({
+  representation: Schema.String,
+  algorithm: Schema.Literals(["bananas", "re", "random"]),
+  preset: Schema.Literals(["naslib-default", "cole-paper"])
+})
+export type Arm = typeof Arm.Type
+
+export const armName = (a: Arm) => `${a.algorithm === "bananas" ? "BANANAS" : a.algorithm === "re" ? "RE" : "random"} · ${a.representation} · ${a.preset}`
+
+export interface SearchOptions {
+  readonly space: string
+  readonly objective: string
+  readonly nb201: string | undefined
+  readonly archs: string | undefined
+  readonly arms: ReadonlyArray<Arm>
+  readonly settings: Omit<Params, "space" | "algorithm" | "preset" | "pca"> & { readonly pca: number | undefined }
+}
+
+export const searchPipeline = (o: SearchOptions) =>
+  Pipeline.make("search", Effect.gen(function*() {
+    const { architectures } = yield* Pipeline.node(Architectures, {})
+    const { objective } = yield* Pipeline.node(Evaluate, { architectures })
+    const values = (yield* Pipeline.load(objective)).columns.value
+    const arms = yield* Effect.forEach(o.arms, (arm) =>
+      Effect.gen(function*() {
+        const features = yield* featuresOf(o.space, arm.representation, o.archs, architectures)
+        // Embeddings get a fresh PCA(min(128, n)) at every fit (the cole arm); encodings are used as they are.
+        const pca = o.settings.pca ?? (isEmbedding(arm.representation) ? 128 : 0)
+        const layer = search({ ...o.settings, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca })
+        const { trajectory } = yield* Pipeline.node(Search, { features, objective }, { id: `search ${armName(arm)}`, layer })
+        return Artifact.toRows(yield* Pipeline.load(trajectory))
+      }), { concurrency: 1 })
+    return { arms, optimum: values.reduce((a, b) => Math.max(a, b), -Infinity) }
+  }), Layer.mergeAll(
+    SpaceSteps.architectures({ space: o.space }),
+    SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })))
+  ))
+
+export interface OpenSearchOptions {
+  readonly space: string
+  readonly command: string
+  readonly timeout: number
+  readonly failureValue: number
+  /** Files and folders the evaluation depends on, besides those the command names. */
+  readonly dependencies: ReadonlyArray<string>
+  readonly arms: ReadonlyArray<Arm>
+  readonly settings: SearchOptions["settings"]
+}
+
+/**
+ * A search on any space with a user's program as the evaluator (no table): the code text featurized on
+ * demand. The reference for "evaluations to 0.99 ×" is the best value any arm found.
+ */
+export const openSearchPipeline = (o: OpenSearchOptions) =>
+  Pipeline.make("search", Effect.gen(function*() {
+    const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space, dependencies: o.dependencies })
+    const arms = yield* Effect.forEach(o.arms, (arm) =>
+      Effect.gen(function*() {
+        const featurizer = arm.representation.startsWith("onnx:")
+          ? { representation: "onnx" as const, model: path.resolve(arm.representation.slice("onnx:".length)) }
+          : { representation: "hashed-ngram" as const }
+        const layer = openSearch({ ...o.settings, ...featurizer, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca: o.settings.pca ?? 128, failureValue: o.failureValue })
+          .pipe(Layer.provide(evaluator))
+        const { trajectory } = yield* Pipeline.node(OpenSearch, {}, { id: `search ${armName(arm)}`, layer })
+        return Artifact.toRows(yield* Pipeline.load(trajectory))
+      }), { concurrency: 1 })
+    const values = arms.flat().flatMap((r) => (r.value === null ? [] : [r.value]))
+    return { arms, optimum: values.reduce((a, b) => Math.max(a, b), -Infinity) }
+  }), Layer.empty)
+
+/** Every evaluation of an open search failed: there is nothing to report, and the user must see why. */
+export class EvaluationsFailed extends Data.TaggedError("EvaluationsFailed")<{
+  readonly count: number
+  readonly first: ReadonlyArray<string>
+}> {
+  override get message() {
+    return `all ${this.count} evaluations failed, so the search found nothing; the first: ${this.first.join("; ")}`
+  }
+}
+
+/** The failed evaluations of an open search, first ones first, each as `status (arch): detail`. */
+export const failures = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
+  rows.filter((r) => r.status !== "ok").map((r) => `${r.status} (${r.arch.length > 40 ? `${r.arch.slice(0, 37)}…` : r.arch}): ${r.detail}`)
+
+/**
+ * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
+ * with the first failures' details, since the numbers then say more about the evaluator than the space.
+ */
+export const checkEvaluations = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
+  Effect.gen(function*() {
+    const failed = failures(rows)
+    if (failed.length === 0) return
+    if (failed.length === rows.length) return yield* new EvaluationsFailed({ count: rows.length, first: failed.slice(0, 3) })
+    if (2 * failed.length > rows.length) {
+      yield* Console.error(`cole: warning: ${failed.length} of ${rows.length} evaluations failed; the first: ${failed.slice(0, 3).join("; ")}`)
+    }
+  })
+
+export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, budget: number, optimum: number) => {
+  const summaries = arms.map((arm, i) => Summary.summarize(armName(arm), trajectories[i]!, budget, optimum))
+  return {
+    optimum,
+    arms: summaries.map(({ curve: _curve, ...rest }) => rest),
+    tests: arms.slice(1).map((arm, i) => ({ a: armName(arms[0]!), b: armName(arm), reported: Summary.compare(trajectories[0]!, trajectories[i + 1]!, budget) })),
+    curves: summaries.map((s) => s.curve)
+  }
+}
+
