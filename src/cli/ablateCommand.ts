@@ -56,7 +56,7 @@ export const ablateCommand = Command.make(
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats of the 10-fold CV (default: the ablation's)"), Flag.optional),
     budgets: Flag.String("budgets").pipe(Flag.withDescription("Training budgets, e.g. 14,55 (default: the ablation's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
-    workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
+    workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
   },

@@ -1,6 +1,6 @@
 /** Pieces every command shares: the store flag and one-line error reporting. */
 import { Console, Effect } from "effect"
-import { Flag } from "effect/cli"
+import { CliOutput, Flag } from "effect/cli"
 
 class CliFailure extends Error {}
 
@@ -22,6 +22,17 @@ export const force = Flag.String("force").pipe(
   Flag.withDescription("Recompute this step or node, and the cached units inside it (a step name, a node id, or all); repeatable"),
   Flag.atLeast(0)
 )
+
+/**
+ * A command line cole cannot parse (an unknown flag, a value of the wrong type) is one `cole: …` line
+ * on stderr, like every other error, instead of the command's whole help; `--help` still shows it.
+ */
+export const oneLineInvocationErrors = CliOutput.layerPresenter({
+  present: (event) =>
+    event._tag === "InvalidInvocation"
+      ? Console.error(`cole: ${event.errors.map((e) => e.message.replace(/\s*\n\s*/g, " ")).join("; ")} (cole ${event.commandPath.slice(1).join(" ")} --help lists the flags)`.replace("cole  --help", "cole --help"))
+      : CliOutput.defaultPresenter.present(event)
+})
 
 export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),

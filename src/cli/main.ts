@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { NodeRuntime, NodeServices } from "@effect/platform-node"
-import { ConfigProvider, Console, Effect, Layer, Option } from "effect"
+import { ConfigProvider, Console, Effect, Layer, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import * as Cache from "../core/Cache.ts"
 import * as Executor from "../core/Executor.ts"
@@ -17,7 +17,7 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { implementations } from "../steps/registry.ts"
 import * as Format from "./format.ts"
-import { force, oneLine, store } from "./common.ts"
+import { force, oneLine, oneLineInvocationErrors, store } from "./common.ts"
 import { loadPipeline } from "./loadPipeline.ts"
 import { cv } from "./cvCommand.ts"
 import { searchCommand } from "./searchCommand.ts"
@@ -78,6 +78,7 @@ const run = Command.make(
     force,
     nb201,
     workers: Flag.Int("workers").pipe(
+      Flag.withSchema(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
       Flag.withDescription("Worker threads for sharded work (0 runs shards in this thread; default: one per core)"),
       Flag.optional
     ),
@@ -177,7 +178,7 @@ const gc = Command.make(
       Flag.withDefault(false)
     ),
     grace: Flag.String("grace").pipe(Flag.withDescription("Keep anything newer than this (e.g. 30m, 1h, 0s)"), Flag.withDefault("1h")),
-    keepRuns: Flag.Int("keep-runs").pipe(Flag.withDescription("Keep the entries of this many recent runs"), Flag.withDefault(10))
+    keepRuns: Flag.Int("keep-runs").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))), Flag.withDescription("Keep the entries of this many recent runs"), Flag.withDefault(10))
   },
   ({ dryRun, grace, keepRuns, store }) =>
     oneLine(
@@ -223,13 +224,27 @@ const steps = Command.make("steps").pipe(
   Command.withSubcommands([stepsLs, stepsLock])
 )
 
+const VERSION = "0.1.0"
+
+// `cole help [command…]` is `cole [command…] --help`.
+const help = Command.make(
+  "help",
+  { command: Argument.String("command").pipe(Argument.withDescription("The command to describe"), Argument.variadic()) },
+  ({ command }): Effect.Effect<void, unknown, Command.Environment> => Command.runWith(cole, { version: VERSION })([...command, "--help"])
+).pipe(Command.withDescription("Describe cole, or one of its commands"))
+
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([quickstartCommand, run, explain, statusCommand, cache, steps, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands])
+  Command.withSubcommands([quickstartCommand, run, explain, statusCommand, cache, steps, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands, help])
 )
 
+// A closed pipe (`cole cache ls | head -1`) ends the output quietly.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(0)
+})
+
 cole.pipe(
-  Command.run({ version: "0.1.0" }),
-  Effect.provide(NodeServices.layer),
+  Command.run({ version: VERSION }),
+  Effect.provide(Layer.merge(NodeServices.layer, oneLineInvocationErrors)),
   (program) => NodeRuntime.runMain(program, { disableErrorReporting: true })
 )

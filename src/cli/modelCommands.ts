@@ -21,12 +21,12 @@ const tiny = Command.make(
   {
     out: Flag.String("out").pipe(Flag.withDescription("Folder to write (model.onnx, tokenizer.json, configs)")),
     kind: Flag.Literals("kind", ["encoder", "decoder"]).pipe(Flag.withDescription("Input signature: encoder (token_type_ids) or decoder (position_ids)"), Flag.withDefault("encoder")),
-    layers: Flag.Int("layers").pipe(Flag.withDefault(TinyModel.defaults.layers)),
-    hidden: Flag.Int("hidden").pipe(Flag.withDefault(TinyModel.defaults.hidden)),
-    heads: Flag.Int("heads").pipe(Flag.withDefault(TinyModel.defaults.heads)),
-    ffn: Flag.Int("ffn").pipe(Flag.withDefault(TinyModel.defaults.ffn)),
+    layers: Flag.Int("layers").pipe(Flag.withDescription("Transformer layers of the generated model"), Flag.withDefault(TinyModel.defaults.layers)),
+    hidden: Flag.Int("hidden").pipe(Flag.withDescription("Hidden size (the embedding width)"), Flag.withDefault(TinyModel.defaults.hidden)),
+    heads: Flag.Int("heads").pipe(Flag.withDescription("Attention heads per layer (must divide the hidden size)"), Flag.withDefault(TinyModel.defaults.heads)),
+    ffn: Flag.Int("ffn").pipe(Flag.withDescription("Feed-forward width per layer"), Flag.withDefault(TinyModel.defaults.ffn)),
     vocab: Flag.Int("vocab").pipe(Flag.withDescription("Embedding rows (the BPE vocabulary is trained up to this)"), Flag.withDefault(TinyModel.defaults.vocab)),
-    seed: Flag.Int("seed").pipe(Flag.withDefault(0))
+    seed: Flag.Int("seed").pipe(Flag.withDescription("Seed of the random weights"), Flag.withDefault(0))
   },
   (o) =>
     oneLine(Effect.gen(function*() {
@@ -43,7 +43,7 @@ const tiny = Command.make(
     }))
 ).pipe(Command.withDescription("Write a deterministic tiny transformer-like model and a BPE tokenizer trained on NB201 code"))
 
-const check = Command.make("check", { folder: Argument.String("folder") }, ({ folder }) =>
+const check = Command.make("check", { folder: Argument.String("folder").pipe(Argument.withDescription("An exported model folder (model.onnx, tokenizer.json)")) }, ({ folder }) =>
   oneLine(Effect.scoped(Effect.gen(function*() {
     const session = yield* OnnxSession.open({ model: folder, executionProvider: "cpu", maxLength: 512, batchSize: 1, pooling: "mean", paddingSide: "auto", positionIds: "arange" })
     yield* Console.log([
@@ -64,15 +64,15 @@ const embed = Command.make(
   {
     store,
     model: Flag.String("model").pipe(Flag.withDescription("Model folder (model.onnx, tokenizer.json, …)")),
-    space: Flag.String("space").pipe(Flag.withDefault("nb201")),
+    space: Flag.String("space").pipe(Flag.withDescription("Search space whose architectures are embedded"), Flag.withDefault("nb201")),
     mode: Flag.String("mode").pipe(Flag.withDescription("Transpiler verbosity mode"), Flag.withDefault("exclude-helper")),
-    addon: Flag.String("addon").pipe(Flag.withDefault("none")),
+    addon: Flag.String("addon").pipe(Flag.withDescription("NB201 code-text add-on: none, comment, backbone"), Flag.withDefault("none")),
     limit: Flag.Int("limit").pipe(Flag.withDescription("Only the first N architectures"), Flag.optional),
-    pooling: Flag.Literals("pooling", ["mean", "last-token", "all-layer-mean"]).pipe(Flag.withDefault("mean")),
-    batchSize: Flag.Int("batch-size").pipe(Flag.withDefault(32)),
-    maxLength: Flag.Int("max-length").pipe(Flag.withDefault(512)),
-    provider: Flag.Literals("execution-provider", ["cpu", "cuda", "auto"]).pipe(Flag.withDefault("cpu")),
-    threads: Flag.Int("threads").pipe(Flag.optional),
+    pooling: Flag.Literals("pooling", ["mean", "last-token", "all-layer-mean"]).pipe(Flag.withDescription("How token states become one vector: mean of the last layer, the last token, or the mean over all layers"), Flag.withDefault("mean")),
+    batchSize: Flag.Int("batch-size").pipe(Flag.withDescription("Texts per model call (length-sorted batches)"), Flag.withDefault(32)),
+    maxLength: Flag.Int("max-length").pipe(Flag.withDescription("Tokens per text at most (longer texts are truncated)"), Flag.withDefault(512)),
+    provider: Flag.Literals("execution-provider", ["cpu", "cuda", "auto"]).pipe(Flag.withDescription("Where ONNX Runtime runs the model (cuda needs npm run install:cuda)"), Flag.withDefault("cpu")),
+    threads: Flag.Int("threads").pipe(Flag.withDescription("ONNX Runtime intra-op threads (default: its own choice)"), Flag.optional),
     shardBatches: Flag.Int("shard-batches").pipe(Flag.withDescription("Batches per cached shard (resume granularity)"), Flag.withDefault(16))
   },
   (o) =>

@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
@@ -35,7 +35,7 @@ export const quickstartCommand = Command.make(
     budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per BANANAS trial"), Flag.withDefault(150)),
     searchEpochs: Flag.Int("search-epochs").pipe(Flag.withDescription("Ensemble epochs per fit (default: the preset's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
-    workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads (default: one per core)"), Flag.optional),
+    workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Report folder"), Flag.withDefault(path.join("artifacts", "reports", "quickstart")))
   },
   (o) =>

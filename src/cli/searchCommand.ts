@@ -5,7 +5,7 @@
  * is a cache entry, so a killed search resumes mid-trial. The pipelines are in src/pipelines/Search.ts;
  * this file turns flags into their configuration.
  */
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { OpenTrajectory, Trajectory } from "../../schemas/Tables.ts"
 import * as Executor from "../core/Executor.ts"
@@ -46,7 +46,7 @@ export const searchCommand = Command.make(
   {
     store,
     force,
-    space: Flag.String("space").pipe(Flag.withDefault("nb201")),
+    space: Flag.String("space").pipe(Flag.withDescription("Search space (nb201, einspace, or one you registered); a space without a table needs --evaluate"), Flag.withDefault("nb201")),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (cifar10_test, cifar100_test, imagenet16_test, …)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, …), hashed-ngram, onnx:MODEL_DIR or embeddings:FILE (default: path-naslib; hashed-ngram with --evaluate)"), Flag.optional),
     evaluate: Flag.String("evaluate").pipe(Flag.withDescription("A shell command that trains one architecture and prints its value last on stdout (code text on stdin and in $COLE_CODE_FILE, the architecture in $COLE_ARCH); searches any space without a table"), Flag.optional),
@@ -54,21 +54,21 @@ export const searchCommand = Command.make(
     evaluateTimeout: Flag.Finite("evaluate-timeout").pipe(Flag.withDescription("Seconds before an evaluation counts as a timeout"), Flag.withDefault(3600)),
     failureValue: Flag.Finite("failure-value").pipe(Flag.withDescription("The value a failed or timed-out evaluation counts as"), Flag.withDefault(0)),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line"), Flag.optional),
-    preset: Flag.Literals("preset", ["naslib-default", "cole-paper"]).pipe(Flag.withDefault("cole-paper")),
-    algorithm: Flag.Literals("algorithm", ["bananas", "re", "random"]).pipe(Flag.withDefault("bananas")),
-    trials: Flag.Int("trials").pipe(Flag.withDefault(100)),
+    preset: Flag.Literals("preset", ["naslib-default", "cole-paper"]).pipe(Flag.withDescription("BANANAS settings: NASLib's defaults, or those of the COLE paper's code (docs/search.md)"), Flag.withDefault("cole-paper")),
+    algorithm: Flag.Literals("algorithm", ["bananas", "re", "random"]).pipe(Flag.withDescription("BANANAS (a surrogate picks each batch), regularized evolution, or random search"), Flag.withDefault("bananas")),
+    trials: Flag.Int("trials").pipe(Flag.withDescription("Independent trials per arm; trial i uses seed --seed + i"), Flag.withDefault(100)),
     budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per trial"), Flag.withDefault(500)),
     seed: Flag.Int("seed").pipe(Flag.withDescription("Base seed: trial i uses seed + i"), Flag.withDefault(0)),
-    acquisition: Flag.Literals("acquisition", ["its", "ucb", "ei", "exploit"]).pipe(Flag.withDefault("its")),
-    generator: Flag.Literals("candidates", ["mutation", "random"]).pipe(Flag.withDefault("mutation")),
-    mutationMode: Flag.Literals("mutation-mode", ["naslib-chain", "star"]).pipe(Flag.withDefault("naslib-chain")),
-    dedupe: Flag.Boolean("dedupe").pipe(Flag.withDefault(false)),
+    acquisition: Flag.Literals("acquisition", ["its", "ucb", "ei", "exploit"]).pipe(Flag.withDescription("How BANANAS scores candidates from the ensemble: independent Thompson sampling, UCB, expected improvement, or the mean"), Flag.withDefault("its")),
+    generator: Flag.Literals("candidates", ["mutation", "random"]).pipe(Flag.withDescription("Where BANANAS draws candidates from: mutations of the best so far, or the whole space"), Flag.withDefault("mutation")),
+    mutationMode: Flag.Literals("mutation-mode", ["naslib-chain", "star"]).pipe(Flag.withDescription("Mutation candidates chained one from the last, as NASLib does, or each drawn from its parent independently"), Flag.withDefault("naslib-chain")),
+    dedupe: Flag.Boolean("dedupe").pipe(Flag.withDescription("Never evaluate an architecture twice in a trial (a repeat is replaced by a random unevaluated one)"), Flag.withDefault(false)),
     epochs: Flag.Int("epochs").pipe(Flag.withDescription("Ensemble training epochs (default: the preset's)"), Flag.optional),
     pca: Flag.Int("pca").pipe(Flag.withDescription("PCA components refitted at every fit (default: 128 for embeddings, none for encodings; 0 = none)"), Flag.optional),
     compare: Flag.String("compare").pipe(Flag.withDescription("Another arm, as the settings it changes: algorithm=re or representation=…,preset=…; repeatable"), Flag.atLeast(0)),
     compareRepresentation: Flag.String("compare-representation").pipe(Flag.withDescription("Shorthand for --compare representation=…"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
-    workers: Flag.Int("workers").pipe(Flag.withDescription("Worker threads for the surrogate fits (default: one per core)"), Flag.optional),
+    workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for the surrogate fits (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
   },

@@ -1,8 +1,9 @@
 /** The `cole` command as a user meets it: output, exit codes, and one-line errors for bad input. */
+import { spawnSync } from "node:child_process"
 import { existsSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { tempDir } from "../helpers.ts"
+import { repoRoot, tempDir } from "../helpers.ts"
 import { cole } from "./cli.ts"
 
 describe("cole CLI", () => {
@@ -49,6 +50,21 @@ describe("cole CLI", () => {
     expect(status.code, status.stderr).toBe(0)
     expect(existsSync(fresh)).toBe(false)
   }, 60_000)
+
+  it("cole help describes cole or a command", async () => {
+    const help = await cole(["help"])
+    expect([help.code, help.stdout]).toMatchObject([0, expect.stringMatching(/USAGE\n {2}cole <subcommand> \[flags\][\s\S]*quickstart[\s\S]*search/)])
+    const searchHelp = await cole(["help", "search"])
+    expect(searchHelp.stdout).toMatch(/--dedupe\s+Never evaluate an architecture twice/)
+  }, 60_000)
+
+  // Where the machine's own `node` is older than Effect's Node platform needs (Debian's is 20), the bin says so.
+  const systemNode = spawnSync("node", ["-p", "process.versions.node"], { encoding: "utf8", env: { PATH: "/usr/bin:/bin" } }).stdout?.trim() ?? ""
+  const [major = 0, minor = 0] = systemNode.split(".").map(Number)
+  it.skipIf(systemNode === "" || major > 22 || (major === 22 && minor >= 19))("the cole bin refuses a Node older than 22.19 in one line", () => {
+    const r = spawnSync("node", ["bin/cole.mjs", "--help"], { cwd: repoRoot, encoding: "utf8", env: { PATH: "/usr/bin:/bin" } })
+    expect([r.status, r.stderr.trim()]).toEqual([1, expect.stringMatching(new RegExp(`^cole: needs Node\\.js 22\\.19 or newer; this is ${systemNode.replaceAll(".", "\\.")} `))])
+  })
 
   it("a missing or wrong pipeline file is one clear line", async () => {
     const missing = await cole(["run", "nope.ts", "--store", store])

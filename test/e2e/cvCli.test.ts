@@ -44,7 +44,10 @@ describe("cole cv", () => {
     [["--compare", "loss=l2"], /--compare loss=l2: "loss=l2": expected representation=/],
     [["--representation", "onehot31"], /onehot31/],
     [["--representation", "embeddings:/nonexistent/e.csv"], /cannot read|nonexistent/],
-    [["--repeats", "0"], /--repeats 0: expected a positive integer/]
+    [["--repeats", "0"], /--repeats 0: expected a positive integer/],
+    [["--budgets", "99999"], /budget 99999 is more than the 1\d{4} training architectures of the smallest fold \(of 15625\); give budgets up to 1\d{4}/],
+    [["--workers", "-3"], /^cole: Invalid value for flag --workers: "-3"\. Expected: .*greater than 0 \(cole cv --help lists the flags\)$/m],
+    [["--nope", "1"], /^cole: Unrecognized flag: --nope in command cole cv \(cole cv --help lists the flags\)$/m]
   ])("%j fails with one line naming the value", async (extra, message) => {
     const flags = new Map([["--budgets", "14"], ["--repeats", "1"], [extra[0]!, extra[1]!]])
     const r = await cole(["cv", "--store", tempDir(), ...[...flags].flat()])

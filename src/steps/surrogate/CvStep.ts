@@ -56,7 +56,12 @@ export const crossValidate = Step.implement(CrossValidate, {
       for (let repeat = 0; repeat < params.repeats; repeat++) {
         const fold = Cv.folds(binOf, repeat)
         const poolSizes = Array.from({ length: 10 }, (_, f) => n - fold.filter((v) => v === f).length)
-        const budgets = params.budgets.length > 0 ? params.budgets : Cv.budgets(Math.min(...poolSizes))
+        const smallest = Math.min(...poolSizes)
+        const tooLarge = params.budgets.find((b) => b > smallest)
+        if (tooLarge !== undefined) {
+          return yield* new InvalidStepInput({ step: "cross-validate", problem: `budget ${tooLarge} is more than the ${smallest} training architectures of the smallest fold (of ${n}); give budgets up to ${smallest}` })
+        }
+        const budgets = params.budgets.length > 0 ? params.budgets : Cv.budgets(smallest)
         for (let f = 0; f < 10; f++) {
           const test = [...fold.keys()].filter((i) => fold[i] === f)
           const pool = [...fold.keys()].filter((i) => fold[i] !== f)
