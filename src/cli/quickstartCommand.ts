@@ -36,10 +36,11 @@ export const quickstartCommand = Command.make(
     searchEpochs: Flag.Int("search-epochs").pipe(Flag.withDescription("Ensemble epochs per fit (default: the preset's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads (default: one per core)"), Flag.optional),
-    out: Flag.String("out").pipe(Flag.withDescription("Report folder"), Flag.withDefault(path.join("artifacts", "reports", "quickstart")))
+    out: Flag.String("out").pipe(Flag.withDescription("Report folder (default: reports/quickstart inside the store)"), Flag.optional)
   },
   (o) =>
     oneLine(Effect.gen(function*() {
+      const out = Option.getOrElse(o.out, () => path.join(o.store, "reports", "quickstart"))
       const objective = Option.getOrElse(o.objective, () => process.env.COLE_OBJECTIVE ?? "cifar10_test")
       const model = Option.orElse(o.model, () => Option.fromNullishOr(process.env.COLE_MODEL || undefined))
       const codeText = Option.match(model, { onNone: () => "hashed-ngram", onSome: (dir) => `onnx:${path.resolve(dir)}` })
@@ -88,10 +89,10 @@ export const quickstartCommand = Command.make(
       const searchText = SearchReport.markdown(objective, searchResult)
 
       yield* Effect.sync(() => {
-        CvReport.writeCvReport(path.join(o.out, "cv"), cvText, cv.value, cvResult)
-        SearchReport.writeSearchReport(path.join(o.out, "search"), objective, o.budget, search.value.arms, searchResult)
-        mkdirSync(o.out, { recursive: true })
-        writeFileSync(path.join(o.out, "README.md"), [
+        CvReport.writeCvReport(path.join(out, "cv"), cvText, cv.value, cvResult)
+        SearchReport.writeSearchReport(path.join(out, "search"), objective, o.budget, search.value.arms, searchResult)
+        mkdirSync(out, { recursive: true })
+        writeFileSync(path.join(out, "README.md"), [
           `# Quickstart: ${codeText === "hashed-ngram" ? "hashed n-gram code text" : codeText} vs path-naslib on NB201 ${objective}`,
           "",
           "## Surrogate ranking (repeated 10-fold cross-validation)",
@@ -110,6 +111,6 @@ export const quickstartCommand = Command.make(
       })
       const nodes = cv.report.nodes.length + search.report.nodes.length
       const hits = [...cv.report.nodes, ...search.report.nodes].filter((n) => n.status === "hit").length
-      yield* Console.log([cvText, "", searchText, "", `report: ${path.join(o.out, "README.md")} · ${nodes} nodes, ${hits} hit`].join("\n"))
+      yield* Console.log([cvText, "", searchText, "", `report: ${path.join(out, "README.md")} · ${nodes} nodes, ${hits} hit`].join("\n"))
     }))
 ).pipe(Command.withDescription("The method at a glance on NB201: code-text embeddings vs path-naslib, in cross-validation and in BANANAS"))

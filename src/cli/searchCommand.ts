@@ -16,6 +16,7 @@ import { type Arm, checkEvaluations, openSearchPipeline, searchPipeline, summary
 import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
 import type * as Summary from "../search/Summary.ts"
+import { getSpace } from "../spaces/registry.ts"
 import { force, oneLine, store } from "./common.ts"
 
 const oneOf = <A extends string>(flag: string, value: string, allowed: ReadonlyArray<A>): A => {
@@ -75,6 +76,10 @@ export const searchCommand = Command.make(
   (o) =>
     oneLine(Effect.gen(function*() {
       const open = Option.isSome(o.evaluate)
+      // A table search enumerates the space and looks every value up; a space without one needs a program.
+      if (!open && (yield* getSpace(o.space)).enumerate === undefined) {
+        return yield* Effect.fail(new Error(`search --space ${o.space}: ${o.space} has no table of measured values to search; give --evaluate CMD, a program that trains the network it is given and prints its value (README: "Add a search space"; examples/evaluate-stand-in.sh)`))
+      }
       const representation = Option.getOrElse(o.representation, () => (open ? "hashed-ngram" : "path-naslib"))
       const base: Arm = { representation, algorithm: o.algorithm, preset: o.preset }
       const arms = yield* Effect.try({

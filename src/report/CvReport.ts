@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Trials } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
+import * as Column from "../core/Column.ts"
 import type { summary } from "../pipelines/CrossValidation.ts"
 import * as LinePlot from "./LinePlot.ts"
 import * as Markdown from "./Markdown.ts"
@@ -20,12 +21,19 @@ export const markdown = (objective: string, repeats: number, result: CvSummary) 
   return [`${objective}, ${repeats} × 10-fold CV, Kendall τ-b mean ± std over trials`, "", table, "", ...tests].join("\n")
 }
 
+/** A report's trials file: each row names its configuration, so the file reads alone (pandas, polars). */
+export const ReportTrials = Artifact.table("cv-report-trials", { configuration: Column.utf8, ...Trials.columns })
+
 /** Writes trials-<i>.arrow, summary.md, summary.json and tau.svg/.png into `dir`. */
 export const writeCvReport = (
   dir: string, text: string, trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>, result: CvSummary
 ) => {
   mkdirSync(dir, { recursive: true })
-  trials.forEach((rows, i) => writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(Artifact.fromRows(Trials, rows))))
+  trials.forEach((rows, i) => {
+    const configuration = result.configurations[i]!.name
+    const frame = Artifact.fromRows(ReportTrials, rows.map((row) => ({ configuration, ...row })))
+    writeFileSync(path.join(dir, `trials-${i}.arrow`), Artifact.encode(frame))
+  })
   writeFileSync(path.join(dir, "summary.md"), `${text}\n`)
   writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(result, null, 2)}\n`)
   const plot = LinePlot.svg(

@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Trajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
+import * as Column from "../core/Column.ts"
 import type { summary } from "../pipelines/Search.ts"
 import * as Summary from "../search/Summary.ts"
 import * as LinePlot from "./LinePlot.ts"
@@ -10,6 +11,10 @@ import * as Markdown from "./Markdown.ts"
 import * as Png from "./Png.ts"
 
 export type SearchSummary = ReturnType<typeof summary>
+
+/** A report's trajectory file: the search's trajectory table with the arm's name first. */
+export const reportTable = <C extends Artifact.Columns>(table: Artifact.Table<C>) =>
+  Artifact.table(`${table.name}-report`, { arm: Column.utf8, ...table.columns })
 
 export const markdown = (objective: string, result: SearchSummary) => {
   const reported = result.arms[0]?.reported.map((p) => p.t) ?? []
@@ -30,11 +35,16 @@ export const markdown = (objective: string, result: SearchSummary) => {
 export const writeSearchReport = (
   dir: string, objective: string, budget: number,
   trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, result: SearchSummary,
-  table: Artifact.Table<any> = Trajectory
+  table: Artifact.Table = Trajectory
 ) => {
   const { curves, ...printed } = result
   mkdirSync(dir, { recursive: true })
-  trajectories.forEach((rows, i) => writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(table, rows))))
+  // Each row names its arm, so the file reads alone (pandas, polars).
+  const withArm = reportTable(table)
+  trajectories.forEach((rows, i) => {
+    const arm = result.arms[i]!.name
+    writeFileSync(path.join(dir, `trajectory-${i}.arrow`), Artifact.encode(Artifact.fromRows(withArm, rows.map((row) => ({ arm, ...row })))))
+  })
   writeFileSync(path.join(dir, "summary.md"), `${markdown(objective, result)}\n`)
   writeFileSync(path.join(dir, "summary.json"), `${JSON.stringify(printed, null, 2)}\n`)
   // From t = 10: the first few evaluations are single random draws whose spread would set the y range.

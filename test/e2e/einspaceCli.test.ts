@@ -125,7 +125,9 @@ describe("cole on einspace", () => {
     expect(summary.arms[0].trials).toBe(1)
     const Artifact = await import("../../src/core/Artifact.ts")
     const { OpenTrajectory } = await import("../../schemas/Tables.ts")
-    const rows = Artifact.toRows(Artifact.decode(OpenTrajectory, readFileSync(path.join(out, "trajectory-0.arrow"))))
+    const { reportTable } = await import("../../src/report/SearchReport.ts")
+    const rows = Artifact.toRows(Artifact.decode(reportTable(OpenTrajectory), readFileSync(path.join(out, "trajectory-0.arrow"))))
+    expect(new Set(rows.map((row) => row.arm))).toEqual(new Set(["BANANAS · hashed-ngram · cole-paper"]))
     expect(rows).toHaveLength(30)
     for (const row of rows) {
       const text = einspace.transpile(Result.getOrThrow(einspace.parse(row.arch)), {})

@@ -8,7 +8,9 @@ import { cole } from "./cli.ts"
 describe("cole quickstart", () => {
   it("compares code text with path-naslib in CV and BANANAS, writes the report, and hits everywhere the second time", async () => {
     const dir = tempDir()
-    const args = ["quickstart", "--store", path.join(dir, "store"), "--out", path.join(dir, "report"), "--repeats", "1", "--budgets", "14,55",
+    // No --out: the report goes inside the store.
+    const report = path.join(dir, "store", "reports", "quickstart")
+    const args = ["quickstart", "--store", path.join(dir, "store"), "--repeats", "1", "--budgets", "14,55",
       "--epochs", "10", "--trials", "2", "--budget", "30", "--search-epochs", "5", "--workers", "1"]
     const first = await cole(args)
     expect(first.code, first.stderr).toBe(0)
@@ -19,9 +21,14 @@ describe("cole quickstart", () => {
     const nodes = /· (\d+) nodes, (\d+) hit/.exec(first.stdout)!
     expect(Number(nodes[2])).toBeLessThan(Number(nodes[1]))
     for (const f of ["README.md", "cv/summary.md", "cv/tau.svg", "cv/tau.png", "cv/trials-1.arrow", "search/summary.json", "search/incumbent.png", "search/trajectory-1.arrow"]) {
-      expect(existsSync(path.join(dir, "report", f)), f).toBe(true)
+      expect(existsSync(path.join(report, f)), f).toBe(true)
     }
-    expect(readFileSync(path.join(dir, "report", "README.md"), "utf8")).toMatch(/^# Quickstart: hashed n-gram code text vs path-naslib on NB201 cifar10_test/)
+    expect(readFileSync(path.join(report, "README.md"), "utf8")).toMatch(/^# Quickstart: hashed n-gram code text vs path-naslib on NB201 cifar10_test/)
+    // Each report file names its configuration in a column.
+    const Artifact = await import("../../src/core/Artifact.ts")
+    const { ReportTrials } = await import("../../src/report/CvReport.ts")
+    const trials = Artifact.toRows(Artifact.decode(ReportTrials, readFileSync(path.join(report, "cv", "trials-1.arrow"))))
+    expect(new Set(trials.map((t) => t.configuration))).toEqual(new Set(["hashed-ngram · pca128 · hinge · 10 ep"]))
 
     const second = await cole(args)
     expect(second.code, second.stderr).toBe(0)

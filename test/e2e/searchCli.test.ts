@@ -43,7 +43,8 @@ describe("cole search", () => {
     [["--trials", "0"], /--trials 0: expected a positive integer/],
     [["--compare", "algorithm=sgd"], /algorithm sgd: expected bananas, re, random/],
     [["--representation", "embeddings:/nonexistent/e.arrow"], /nonexistent/],
-    [["--preset", "fast"], /fast/]
+    [["--preset", "fast"], /fast/],
+    [["--space", "einspace"], /^cole: search --space einspace: einspace has no table of measured values to search; give --evaluate CMD/m]
   ])("%j fails with one line naming the value", async (extra, message) => {
     const flags = new Map([["--trials", "1"], ["--budget", "20"], [extra[0]!, extra[1]!]])
     const r = await cole(["search", "--store", tempDir(), ...[...flags].flat()])
