@@ -13,7 +13,7 @@ const files = (dir: string): Array<string> =>
   })
 
 it(`no source, test, benchmark, pipeline, doc or example refers to ${outside}`, () => {
-  const found = ["src", "test", "bench", "pipelines", "docs", "examples", "schemas", "bin", "native", "data"]
+  const found = ["src", "test", "bench", "pipelines", "docs", "examples", "schemas", "bin", "kernels", "data"]
     .flatMap((dir) => files(path.join(repoRoot, dir)))
     .concat(["README.md", "package.json", ".ci/run"].map((f) => path.join(repoRoot, f)))
     .filter((file) => !/\.(gz|wasm|node)$/.test(file) && readFileSync(file, "utf8").includes(outside))

@@ -1,5 +1,5 @@
 /** Pieces every command shares: the store flag and one-line error reporting. */
-import { Console, Effect } from "effect"
+import { Config, Console, Effect } from "effect"
 import { CliOutput, Flag } from "effect/cli"
 
 class CliFailure extends Error {}
@@ -36,7 +36,7 @@ export const oneLineInvocationErrors = CliOutput.layerPresenter({
 
 export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
-  Flag.withDefault(process.env.COLE_STORE ?? "artifacts")
+  Flag.withFallbackConfig(Config.String("COLE_STORE").pipe(Config.withDefault("artifacts")))
 )
 
 /** `--budgets 14,55,220`: positive integers, or an error naming the bad entry. */

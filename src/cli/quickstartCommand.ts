@@ -8,7 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Config, Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
@@ -26,8 +26,15 @@ export const quickstartCommand = Command.make(
   {
     store,
     force,
-    objective: Flag.String("objective").pipe(Flag.withDescription("NB201 objective column (default: $COLE_OBJECTIVE, then cifar10_test)"), Flag.optional),
-    model: Flag.String("model").pipe(Flag.withDescription("An exported model folder (model.onnx, tokenizer.json) to embed with (default: $COLE_MODEL, else the hashed n-gram featurizer)"), Flag.optional),
+    objective: Flag.String("objective").pipe(
+      Flag.withDescription("NB201 objective column (default: $COLE_OBJECTIVE, then cifar10_test)"),
+      Flag.withFallbackConfig(Config.String("COLE_OBJECTIVE").pipe(Config.withDefault("cifar10_test")))
+    ),
+    model: Flag.String("model").pipe(
+      Flag.withDescription("An exported model folder (model.onnx, tokenizer.json) to embed with (default: $COLE_MODEL, else the hashed n-gram featurizer)"),
+      Flag.withFallbackConfig(Config.String("COLE_MODEL").pipe(Config.withDefault(""))),
+      Flag.map((folder) => (folder === "" ? Option.none<string>() : Option.some(folder)))
+    ),
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats of the 10-fold CV"), Flag.withDefault(2)),
     budgets: Flag.String("budgets").pipe(Flag.withDescription("CV training budgets"), Flag.withDefault("14,55,220,879")),
     epochs: Flag.Int("epochs").pipe(Flag.withDescription("CV head training epochs"), Flag.withDefault(100)),
@@ -41,8 +48,7 @@ export const quickstartCommand = Command.make(
   (o) =>
     oneLine(Effect.gen(function*() {
       const out = Option.getOrElse(o.out, () => path.join(o.store, "reports", "quickstart"))
-      const objective = Option.getOrElse(o.objective, () => process.env.COLE_OBJECTIVE ?? "cifar10_test")
-      const model = Option.orElse(o.model, () => Option.fromNullishOr(process.env.COLE_MODEL || undefined))
+      const { objective, model } = o
       const codeText = Option.match(model, { onNone: () => "hashed-ngram", onSome: (dir) => `onnx:${path.resolve(dir)}` })
       const budgets = yield* Effect.try({ try: () => parseBudgets(o.budgets), catch: (e) => e as Error })
       for (const [flag, v] of [["--repeats", o.repeats], ["--epochs", o.epochs], ["--trials", o.trials], ["--budget", o.budget]] as const) {

@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels of kernels/linalg.ts: a strided GEMM and a transpose in single and double
+ * The WebAssembly SIMD kernels of kernels/wasm/linalg.ts: a strided GEMM and a transpose in single and double
  * precision, the MLP's elementwise passes and Adam step, and a tridiagonalisation pass. Each user gets
  * its own instance over its own memory (or its pool's, on its own thread), sized up front, and carves
  * its buffers out of it: a trainer per worker thread shares nothing. The GEMMs and Adam run on their
@@ -29,14 +29,14 @@ interface Exports {
   readonly tridiagonalPass64: (a: number, m: number, first: number, v: number, w: number, update: number, next: number, p: number, multiply: number) => void
 }
 
-/** The MLP's passes besides the products (single-precision storage; see kernels/linalg.ts). */
+/** The MLP's passes besides the products (single-precision storage; see kernels/wasm/linalg.ts). */
 export interface Layers {
   readonly adam: Exports["adam32"]
   readonly fillRows: Exports["fillRows32"]
   readonly activate: Exports["activate32"]
   readonly columnSums: Exports["columnSums32"]
   readonly backActivate: Exports["backActivate32"]
-  /** The first layer's products from a sparse batch's (column, value) pairs (see kernels/linalg.ts). */
+  /** The first layer's products from a sparse batch's (column, value) pairs (see kernels/wasm/linalg.ts). */
   readonly sparseForward: Exports["sparseForward32"]
   readonly sparseWeightGradient: Exports["sparseWeightGradient32"]
 }
@@ -95,7 +95,7 @@ const instance = <A extends Float32Array | Float64Array>(sizes: ReadonlyArray<nu
 }
 
 /**
- * Where the GEMM and Adam run: "native" (native/kernels.cc, wider SIMD) when it is loaded, else "wasm".
+ * Where the GEMM and Adam run: "native" (kernels/native/kernels.cc, wider SIMD) when it is loaded, else "wasm".
  * The results are the same bit for bit; tests pick "wasm" to compare the two.
  */
 export type Backend = "native" | "wasm"
@@ -123,7 +123,7 @@ export const single = (sizes: ReadonlyArray<number>, backend: Backend = preferre
   }
 }
 
-/** Double precision adds one pass of Householder tridiagonalisation (see kernels/linalg.ts). */
+/** Double precision adds one pass of Householder tridiagonalisation (see kernels/wasm/linalg.ts). */
 export interface Double extends Kernels<Float64Array> {
   readonly tridiagonalPass: Exports["tridiagonalPass64"]
 }

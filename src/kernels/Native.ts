@@ -1,5 +1,5 @@
 /**
- * The native build of the GEMM (both precisions) and the Adam step (native/kernels.cc), used in place of
+ * The native build of the GEMM (both precisions) and the Adam step (kernels/native/kernels.cc), used in place of
  * their WebAssembly twins when it was built, from the source now on disk, and COLE_KERNELS is not
  * "wasm". Its results are the WebAssembly kernels' bit for bit (test/kernels/Native.test.ts), so which
  * one ran never changes an artifact; it is wider SIMD (AVX-512 or AVX2), chosen by the CPU at load.
@@ -28,8 +28,8 @@ export interface Native extends KernelSet {
   readonly source: string
 }
 
-const binary = fileURLToPath(new URL("../../native/build/kernels.node", import.meta.url))
-const source = fileURLToPath(new URL("../../native/kernels.cc", import.meta.url))
+const binary = fileURLToPath(new URL("../../kernels/native/build/kernels.node", import.meta.url))
+const source = fileURLToPath(new URL("../../kernels/native/kernels.cc", import.meta.url))
 
 // Said once, by the main thread: the run goes on, only slower.
 const warn = (why: string) => {
@@ -42,11 +42,11 @@ const load = (): Native | undefined => {
   try {
     addon = createRequire(import.meta.url)(binary) as Native
   } catch (error) {
-    warn(`native/build/kernels.node did not load (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`)
+    warn(`kernels/native/build/kernels.node did not load (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`)
     return undefined
   }
   if (addon.source === createHash("sha256").update(readFileSync(source)).digest("hex")) return addon
-  warn("native/build/kernels.node was built from an older native/kernels.cc")
+  warn("kernels/native/build/kernels.node was built from an older kernels/native/kernels.cc")
   return undefined
 }
 

@@ -47,7 +47,7 @@ describe("cole as a package", () => {
     expect(packed.code, packed.stderr).toBe(0)
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>
     const files = new Set(info!.files.map((f) => f.path))
-    for (const f of ["bin/cole.mjs", "src/cli/main.ts", "src/core/worker.mjs", "src/kernels/linalg.wasm", "native/build.mjs", "native/kernels.cc",
+    for (const f of ["bin/cole.mjs", "src/cli/main.ts", "src/core/worker.mjs", "src/kernels/linalg.wasm", "kernels/native/build.mjs", "kernels/native/kernels.cc",
       "data/nb201/nb201.csv.gz", "data/nb201/nb201_12epoch.csv.gz", "data/nb201/SHA256SUMS", "data/nb201/README.md", "docs/nb201.md", "pipelines/nb201-table.ts"]) {
       expect(files, f).toContain(f)
     }

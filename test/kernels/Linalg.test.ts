@@ -146,7 +146,7 @@ describe("SIMD kernels", () => {
     expect(() => kernels.take(1)).toThrow(/kernel memory exhausted/)
   })
 
-  it("the committed linalg.wasm is what `npm run build:kernels` makes of kernels/linalg.ts", () => {
+  it("the committed linalg.wasm is what `npm run build:kernels` makes of kernels/wasm/linalg.ts", () => {
     const dir = tempDir()
     const root = repoRoot
     const script: string = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts["build:kernels"]

@@ -10,7 +10,7 @@ import { repoRoot } from "../helpers.ts"
 // The native kernels must give the WebAssembly kernels' results bit for bit: artifacts in the store do
 // not depend on which one ran. Where no native build exists (no C++ compiler at install) only the
 // WebAssembly kernels run and there is nothing to compare.
-const built = existsSync(join(repoRoot, "native", "build", "kernels.node")) && process.env.COLE_KERNELS !== "wasm"
+const built = existsSync(join(repoRoot, "kernels", "native", "build", "kernels.node")) && process.env.COLE_KERNELS !== "wasm"
 
 /** Entries whose bits differ (Object.is: −0 and +0 differ, as do NaNs with NaNs never produced here). */
 const differing = (x: ArrayLike<number>, y: ArrayLike<number>) => Array.from(x).filter((v, i) => !Object.is(v, y[i])).length
@@ -97,9 +97,9 @@ describe("native kernels", () => {
 
   // The install must go on without a working compiler: one notice, exit 0, no partial file left.
   it.each([["missing", "/nonexistent/c++"], ["failing", "false"]])("the build step with a %s compiler says so and leaves the install going", (_, compiler) => {
-    const result = spawnSync(process.execPath, [join(repoRoot, "native", "build.mjs")], { encoding: "utf8", env: { ...process.env, CXX: compiler } })
+    const result = spawnSync(process.execPath, [join(repoRoot, "kernels", "native", "build.mjs")], { encoding: "utf8", env: { ...process.env, CXX: compiler } })
     expect(result.status).toBe(0)
     expect(result.stdout).toMatch(/^cole: native kernels not built \(.+\); the WebAssembly kernels will be used\n$/)
-    expect(readdirSync(join(repoRoot, "native", "build")).filter((f) => f.endsWith(".tmp"))).toEqual([])
+    expect(readdirSync(join(repoRoot, "kernels", "native", "build")).filter((f) => f.endsWith(".tmp"))).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import * as Fingerprint from "../../src/core/Fingerprint.ts"
-import { implementations } from "../../src/steps/registry.ts"
+import { implementations } from "../../src/implementations.ts"
 import { repoRoot, tempDir } from "../helpers.ts"
 
 const LOCK = "run `npm run cole -- steps lock`"
@@ -69,8 +69,8 @@ describe("step drift guard", () => {
   describe("on a copy of the project's tree", () => {
     const copy = () => {
       const root = tempDir("cole-tree-")
-      for (const dir of ["src", "schemas", "native", "data"]) {
-        cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true, filter: (f) => f !== path.join(repoRoot, "native", "build") })
+      for (const dir of ["src", "schemas", "kernels", "data"]) {
+        cpSync(path.join(repoRoot, dir), path.join(root, dir), { recursive: true, filter: (f) => f !== path.join(repoRoot, "kernels", "native", "build") })
       }
       // The same implementations, their entry modules moved into the copy.
       const moved = implementations.map((i) => ({
@@ -92,7 +92,7 @@ describe("step drift guard", () => {
 
     it("editing the WebAssembly kernels or the native source flags the steps that compute on them", () => {
       const { root, moved, lock } = copy()
-      appendFileSync(path.join(root, "native/kernels.cc"), "\n// tuned\n")
+      appendFileSync(path.join(root, "kernels/native/kernels.cc"), "\n// tuned\n")
       expect(flagged(Fingerprint.check(moved, lock, root))).toEqual(expect.arrayContaining(["cross-validate/cole-head", "reduce/pca", "search/nb201-table-search"]))
     })
 

@@ -7,51 +7,10 @@
  * (at most 4·m random pairs of a batch of m), MSE, and MAE (+ L1 on the output weights).
  */
 import type * as Rng from "../../core/Rng.ts"
+import { type Config, layout } from "./MlpLayout.ts"
 import * as Network from "./Network.ts"
 
-export interface Config {
-  readonly inputs: number
-  readonly hiddenLayers: number
-  readonly width: number
-  readonly activation: "relu" | "leaky-relu"
-  readonly dropout: number
-  readonly init: "pytorch" | "xavier"
-  readonly loss: "hinge" | "mse" | "mae"
-  readonly margin: number
-  /** Hinge: at most pairsPerItem · m pairs per batch of m. */
-  readonly pairsPerItem: number
-  /** L1 penalty on the output layer's weights. */
-  readonly l1: number
-  readonly lr: number
-  readonly beta1: number
-  readonly beta2: number
-  readonly eps: number
-  /** Global gradient-norm clip; 0 = none. */
-  readonly clip: number
-}
-
-/** Layer sizes: inputs → width × hiddenLayers → 1. */
-export const sizes = (c: Config) => [c.inputs, ...Array<number>(c.hiddenLayers).fill(c.width), 1]
-
-const layouts = new WeakMap<Config, ReturnType<typeof computeLayout>>()
-
-/** Offsets of each layer's weights (out × in, row-major) and biases in the parameter vector (cached). */
-export const layout = (c: Config) => {
-  let cached = layouts.get(c)
-  if (cached === undefined) layouts.set(c, (cached = computeLayout(c)))
-  return cached
-}
-
-const computeLayout = (c: Config) => {
-  const s = sizes(c)
-  const layers: Array<{ inputs: number; outputs: number; weights: number; bias: number }> = []
-  let at = 0
-  for (let l = 0; l + 1 < s.length; l++) {
-    layers.push({ inputs: s[l]!, outputs: s[l + 1]!, weights: at, bias: at + s[l]! * s[l + 1]! })
-    at += s[l]! * s[l + 1]! + s[l + 1]!
-  }
-  return { layers, count: at }
-}
+export { type Config, layout, sizes } from "./MlpLayout.ts"
 
 /** PyTorch's default: weights and biases U(±1/√fan_in); Xavier: weights U(±√(6/(fan_in+fan_out))), biases 0. */
 export const initialise = (c: Config, rng: Rng.Rng): Float64Array => {

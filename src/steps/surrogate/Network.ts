@@ -8,7 +8,7 @@
  */
 import * as Linalg from "../../kernels/Linalg.ts"
 import type * as Rng from "../../core/Rng.ts"
-import { type Config, layout, sizes } from "./Mlp.ts"
+import { type Config, layout, sizes } from "./MlpLayout.ts"
 
 export interface Network {
   readonly params: Float32Array

@@ -1,4 +1,4 @@
-// Builds native/kernels.cc into native/build/kernels.node (run by `npm ci` as the postinstall step, or
+// Builds kernels/native/kernels.cc into kernels/native/build/kernels.node (run by `npm ci` as the postinstall step, or
 // `npm run build:native`). Optional by design: without a C++ compiler, or if the build fails, cole runs
 // on its WebAssembly kernels, whose results are the same bit for bit, and the install goes on.
 import { spawnSync } from "node:child_process"
