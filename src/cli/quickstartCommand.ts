@@ -14,9 +14,9 @@ import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
-import { defaults } from "../search/SearchStep.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
 import * as Cv from "../pipelines/CrossValidation.ts"
+import * as Quickstart from "../pipelines/Quickstart.ts"
 import * as Search from "../pipelines/Search.ts"
 import * as CvReport from "../report/CvReport.ts"
 import * as SearchReport from "../report/SearchReport.ts"
@@ -48,37 +48,29 @@ export const quickstartCommand = Command.make(
   (o) =>
     oneLine(Effect.gen(function*() {
       const out = Option.getOrElse(o.out, () => path.join(o.store, "reports", "quickstart"))
-      const { objective, model } = o
-      const codeText = Option.match(model, { onNone: () => "hashed-ngram", onSome: (dir) => `onnx:${path.resolve(dir)}` })
       const budgets = yield* Effect.try({ try: () => parseBudgets(o.budgets), catch: (e) => e as Error })
       for (const [flag, v] of [["--repeats", o.repeats], ["--epochs", o.epochs], ["--trials", o.trials], ["--budget", o.budget]] as const) {
         if (!Number.isInteger(v) || v < 1) return yield* Effect.fail(new Error(`${flag} ${v}: expected a positive integer`))
       }
-      const nb201 = Option.getOrUndefined(o.nb201)
+      const config = yield* Schema.decodeUnknownEffect(Quickstart.QuickstartConfig)({
+        objective: o.objective,
+        ...Option.match(o.model, { onNone: () => ({}), onSome: (model) => ({ model }) }),
+        repeats: o.repeats,
+        budgets,
+        epochs: o.epochs,
+        trials: o.trials,
+        budget: o.budget,
+        ...Option.match(o.searchEpochs, { onNone: () => ({}), onSome: (searchEpochs) => ({ searchEpochs }) }),
+        ...Option.match(o.nb201, { onNone: () => ({}), onSome: (nb201) => ({ nb201 }) })
+      }).pipe(Effect.mapError((e) => new Error(`quickstart: ${e.message.replace(/\s*\n\s*/g, " ")}`)))
+      const objective = config.objective
+      const codeText = Quickstart.codeText(config)
+      const { configurations, arms, cv: cvPipeline, search: searchPipeline } = Quickstart.quickstartPipelines(config)
       const platform = Layer.mergeAll(
         Store.layer(o.store),
         Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }),
         Progress.layer
       )
-
-      // 1. How well does a surrogate rank unseen architectures from each representation? The baseline
-      // comes first, so the test reads "code text vs path-naslib, H1: code text ranks better".
-      const configurations: readonly [Cv.Configuration, ...Array<Cv.Configuration>] = [
-        { representation: "path-naslib", reducer: "none", loss: "hinge", epochs: o.epochs },
-        { representation: codeText, reducer: "pca128", loss: "hinge", epochs: o.epochs }
-      ]
-      const cvPipeline = Cv.cvPipeline({ space: "nb201", objective, repeats: o.repeats, budgets, ...(nb201 === undefined ? {} : { nb201 }), configurations })
-
-      // 2. Does the better-ranking representation find good architectures sooner?
-      const arms: ReadonlyArray<Search.Arm> = [
-        { representation: "path-naslib", algorithm: "bananas", preset: "cole-paper" },
-        { representation: codeText, algorithm: "bananas", preset: "cole-paper" }
-      ]
-      const settings = {
-        ...defaults, trials: o.trials, budget: o.budget, pca: undefined,
-        epochs: Option.getOrElse(o.searchEpochs, () => defaults.epochs)
-      }
-      const searchPipeline = Search.searchPipeline({ space: "nb201", objective, nb201, archs: undefined, arms, settings })
 
       // A --force name may belong to either pipeline; one that belongs to neither is refused before both.
       const [cvForce = [], searchForce = []] = o.force.length === 0
