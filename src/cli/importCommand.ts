@@ -38,6 +38,25 @@ const importNb201 = Command.make(
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
 ).pipe(Command.withDescription("Store each objective column of an NB201 CSV as a typed artifact, named by a ref"))
 
+/**
+ * Runs a one-node import pipeline and names its result by a ref (`<prefix>/<name>`, the name defaulting
+ * to the file's without extension); returns the node's output and how it went.
+ */
+const importOne = <A>(pipeline: string, program: Effect.Effect<A, unknown, Pipeline.Runtime | Pipeline.Platform>, prefix: string, file: string, name: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const { value, report } = yield* Pipeline.run(Pipeline.make(pipeline, program, Layer.empty))
+    const ref = `${prefix}/${Option.getOrElse(name, () => path.basename(file, path.extname(file)))}`
+    const node = report.nodes[0]!
+    yield* (yield* Store.Store).setRef(ref, [{ step: node.step, key: node.key! }])
+    return { value, ref, status: node.status }
+  })
+
+const describeOutput = (ref: Pipeline.ArtifactRef) =>
+  Effect.map(ref.resolved, (r) => {
+    const output = r.outputs![ref.output]!
+    return `${output.digest.slice(0, 19)}…, ${Format.bytes(output.size)}`
+  })
+
 const importEmbeddingsCommand = Command.make(
   "embeddings",
   {
@@ -53,13 +72,9 @@ const importEmbeddingsCommand = Command.make(
         try: () => importEmbeddings({ space, file, archs: Option.getOrUndefined(archs) }),
         catch: (e) => new Error(`cannot read ${e instanceof Error && "path" in e ? String(e.path) : file}`)
       })
-      const { value, report } = yield* Pipeline.run(Pipeline.make("import-embeddings", Pipeline.node(ImportFeatures, {}, { layer }), Layer.empty))
-      const ref = `embeddings/${Option.getOrElse(name, () => path.basename(file, path.extname(file)))}`
-      const node = report.nodes[0]!
-      yield* (yield* Store.Store).setRef(ref, [{ step: node.step, key: node.key! }])
+      const { ref, status, value } = yield* importOne("import-embeddings", Pipeline.node(ImportFeatures, {}, { layer }), "embeddings", file, name)
       const frame = yield* Pipeline.load(value.features)
-      const output = (yield* value.features.resolved).outputs![value.features.output]!
-      yield* Console.log(`${ref}: ${frame.length} architectures × ${frame.length === 0 ? 0 : frame.columns.x.length / frame.length} dimensions (${node.status}), ${output.digest.slice(0, 19)}…, ${Format.bytes(output.size)}`)
+      yield* Console.log(`${ref}: ${frame.length} architectures × ${frame.length === 0 ? 0 : frame.columns.x.length / frame.length} dimensions (${status}), ${yield* describeOutput(value.features)}`)
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
 ).pipe(Command.withDescription("Store embeddings computed elsewhere as a features artifact, named by a ref"))
 
@@ -74,14 +89,10 @@ const importLabelsCommand = Command.make(
   ({ file, name, space, store }) =>
     oneLine(Effect.gen(function*() {
       const params = yield* Effect.try({ try: () => labelsParams({ space, file }), catch: () => new Error(`cannot read ${file}`) })
-      const { value, report } = yield* Pipeline.run(Pipeline.make("import-labels", Pipeline.node(ImportObjective, {}, { layer: ImportLabels.objective(params) }), Layer.empty))
-      const ref = `labels/${Option.getOrElse(name, () => path.basename(file, path.extname(file)))}`
-      const node = report.nodes[0]!
-      yield* (yield* Store.Store).setRef(ref, [{ step: node.step, key: node.key! }])
+      const { ref, status, value } = yield* importOne("import-labels", Pipeline.node(ImportObjective, {}, { layer: ImportLabels.objective(params) }), "labels", file, name)
       const frame = yield* Pipeline.load(value.objective)
       const values = frame.columns.value
-      const output = (yield* value.objective.resolved).outputs![value.objective.output]!
-      yield* Console.log(`${ref}: ${frame.length} ${space} architectures, values ${Math.min(...values)} … ${Math.max(...values)} (${node.status}), ${output.digest.slice(0, 19)}…, ${Format.bytes(output.size)}`)
+      yield* Console.log(`${ref}: ${frame.length} ${space} architectures, values ${Math.min(...values)} … ${Math.max(...values)} (${status}), ${yield* describeOutput(value.objective)}`)
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(store), Executor.inline, Progress.silent))))
 ).pipe(Command.withDescription("Store measured accuracies of architectures (CSV: architecture, value) as an objective, named by a ref; `cole cv --objective labels:FILE` uses them"))
 
