@@ -153,6 +153,9 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
       rt.onNode(full)
     }
 
+    // A forced node recomputes each of its units once; a unit asked for again in the same run is a hit.
+    const recomputed = new Set<string>()
+    const recompute = (unitKey: string) => forced && !recomputed.has(unitKey) && recomputed.add(unitKey).size > 0
     const entryContext: Entry.Context = { store: rt.store, runId: rt.journal?.runId ?? "", lease: rt.lease }
     const record: Step.RunContext["record"] = (unit) =>
       rt.journal === undefined ? Effect.void : rt.journal.append({ event: "node", ...unit }).pipe(Effect.ignore)
@@ -168,7 +171,7 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
         produce: Effect.gen(function*() {
           const frames: Record<string, Artifact.Frame> = {}
           for (const [name, ref] of inputRefs) frames[name] = yield* ref.load
-          return yield* impl.run(frames, { node: id, preimage: pre, entries: entryContext, record, forced })
+          return yield* impl.run(frames, { node: id, preimage: pre, entries: entryContext, record, forced, recompute })
         })
       })
 

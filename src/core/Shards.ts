@@ -37,17 +37,6 @@ export interface UnitSpec<C extends Artifact.Columns, E> {
   readonly produce: Effect.Effect<Artifact.Frame<C> | Artifact.ColumnData<C>, E>
 }
 
-/** The unit keys a forced node has recomputed so far: each is recomputed once, then reused like any hit. */
-const recomputed = new WeakMap<Step.RunContext, Set<string>>()
-
-const firstForced = (context: Step.RunContext, key: string) => {
-  let keys = recomputed.get(context)
-  if (keys === undefined) recomputed.set(context, (keys = new Set()))
-  if (keys.has(key)) return false
-  keys.add(key)
-  return true
-}
-
 /**
  * One cached unit of work inside a running step (a shard, a trial): keyed by the step's identity and
  * environment plus the unit's own params and inputs, journaled, and repaired on the spot when its blob
@@ -67,7 +56,7 @@ export const unit = <C extends Artifact.Columns, E>(context: Step.RunContext, sp
         inputs: Object.fromEntries(Object.entries(spec.inputs).map(([name, digest]) => [name, { digest, producer: null }])),
         produce: Effect.map(spec.produce, (unit) => ({ unit }))
       })
-    const result = yield* resolve(context.forced && firstForced(context, key))
+    const result = yield* resolve(context.recompute(key))
     const computed = result.frames !== undefined
     yield* context.record({ node: spec.label, step: spec.step, key, status: computed ? "computed" : "hit", ms: Date.now() - started })
     if (computed) return { frame: result.frames!.unit as Artifact.Frame<C>, computed }

@@ -102,9 +102,11 @@ export interface RunContext {
   readonly node: string
   readonly preimage: KeyPreimage
   readonly entries: Entry.Context
-  /** Records a unit of work (a shard) in the run journal. */
   /** The node was forced: its cached units are recomputed too. */
   readonly forced: boolean
+  /** Whether to recompute the unit with this key: once per unit of a forced node, never otherwise. */
+  readonly recompute: (unitKey: string) => boolean
+  /** Records a unit of work (a shard) in the run journal. */
   readonly record: (unit: { readonly node: string; readonly step: string; readonly key: string; readonly status: "hit" | "computed"; readonly ms: number }) => Effect.Effect<void>
 }
 
