@@ -1,5 +1,5 @@
 /** Context prepended to the code text: none, a task comment, or the whole backbone network. */
-import type { Ablation } from "../../src/pipelines/Ablation.ts"
+import type { CvAblation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {
@@ -7,4 +7,4 @@ export default {
   question: "does context around the cell (a task comment, the backbone) help the surrogate rank?",
   ...shared,
   axes: { addon: ["none", "comment", "backbone"] }
-} satisfies Ablation
+} satisfies CvAblation

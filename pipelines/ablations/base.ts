@@ -4,12 +4,12 @@
  * loss, NB201 `exclude-helper` text, and the quickstart's scale (R = 2 at budgets 14…879; pass
  * `--repeats 10` for the paper's).
  */
-import type { Ablation } from "../../src/pipelines/Ablation.ts"
+import type { CvAblation } from "../../src/pipelines/Ablation.ts"
 
 export const model = process.env.COLE_MODEL || undefined
 export const codeText = model === undefined ? "hashed-ngram" : `onnx:${model}`
 
-export const shared: Pick<Ablation, "base" | "objective" | "repeats" | "budgets"> = {
+export const shared: Pick<CvAblation, "base" | "objective" | "repeats" | "budgets"> = {
   base: { representation: codeText, reducer: "pca128", loss: "hinge", epochs: 100 },
   objective: process.env.COLE_OBJECTIVE ?? "cifar10_test",
   repeats: 2,

@@ -1,5 +1,5 @@
 /** The head's training loss: pairwise hinge (ranking) or mean squared error (regression). */
-import type { Ablation } from "../../src/pipelines/Ablation.ts"
+import type { CvAblation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {
@@ -7,4 +7,4 @@ export default {
   question: "does a ranking loss beat regression for a surrogate judged by Kendall τ?",
   ...shared,
   axes: { loss: ["hinge", "mse"] }
-} satisfies Ablation
+} satisfies CvAblation

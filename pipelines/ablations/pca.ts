@@ -1,5 +1,5 @@
 /** The dimensionality reduction before the head: PCA to 128, to 32, or none. */
-import type { Ablation } from "../../src/pipelines/Ablation.ts"
+import type { CvAblation } from "../../src/pipelines/Ablation.ts"
 import { shared } from "./base.ts"
 
 export default {
@@ -7,4 +7,4 @@ export default {
   question: "does reducing the embeddings with PCA help the head at small budgets?",
   ...shared,
   axes: { reducer: ["pca128", "pca32", "none"] }
-} satisfies Ablation
+} satisfies CvAblation

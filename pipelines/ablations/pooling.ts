@@ -1,5 +1,5 @@
 /** How a language model's token states become one vector: mean, last token, or the mean over all layers. */
-import type { Ablation } from "../../src/pipelines/Ablation.ts"
+import type { CvAblation } from "../../src/pipelines/Ablation.ts"
 import { model, shared } from "./base.ts"
 
 export default {
@@ -8,4 +8,4 @@ export default {
   ...shared,
   axes: { pooling: ["mean", "last-token", "all-layer-mean"] },
   ...(model === undefined ? { needs: "pooling needs a language model: set COLE_MODEL=DIR or give --axis representation=onnx:DIR" } : {})
-} satisfies Ablation
+} satisfies CvAblation

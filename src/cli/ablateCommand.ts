@@ -1,10 +1,12 @@
 /**
- * `cole ablate <ablation> [--axis key=v1,v2,…]…`: the cross product of layer choices over a base
- * configuration, cross-validated on the same folds and subsamples, as a "configuration × budget → mean τ"
- * table with the corrected t-test of every configuration against the base (the first row). Upstream
- * results are shared: each distinct code text and feature set is computed once (and only once ever,
- * through the store). An ablation is a file, `pipelines/ablations/<name>.ts`, whose default export says
- * the question, the base and the axes; `--axis` replaces or adds axes.
+ * `cole ablate <ablation> [--axis key=v1,v2,…]…`: the cross product of settings over a base. A cv
+ * ablation cross-validates the configurations on the same folds and subsamples, on any space (a table
+ * column or `labels:FILE`), as a "configuration × budget → mean τ" table with the corrected t-test of
+ * each against the base (the first row); a search ablation runs the arms on the same trial seeds, with
+ * Welch's test of each against the base. Upstream results are shared: each distinct code text and
+ * feature set is computed once (and only once ever, through the store). An ablation is a file,
+ * `pipelines/ablations/<name>.ts` or any path, whose default export says the question, the base and the
+ * axes (src/pipelines/Ablation.ts); `--axis` replaces or adds axes.
  */
 import { existsSync } from "node:fs"
 import * as path from "node:path"
@@ -16,14 +18,17 @@ import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
-import { Ablation, configurations } from "../pipelines/Ablation.ts"
+import { Ablation, arms, configurations } from "../pipelines/Ablation.ts"
 import { cvPipeline, SETTINGS, summary } from "../pipelines/CrossValidation.ts"
+import { ARM_SETTINGS, searchPipeline, summary as searchSummary } from "../pipelines/Search.ts"
 import { markdown, writeCvReport } from "../report/CvReport.ts"
+import { markdown as searchMarkdown, writeSearchReport } from "../report/SearchReport.ts"
+import { defaults } from "../search/SearchStep.ts"
 
 /** `mode=helper,inline` → ["mode", ["helper", "inline"]]. */
-export const parseAxis = (text: string): readonly [string, Array<string>] => {
+export const parseAxis = (text: string, settings: ReadonlyArray<string>): readonly [string, Array<string>] => {
   const [key = "", list = ""] = text.split("=", 2)
-  if (!(SETTINGS as ReadonlyArray<string>).includes(key)) throw new Error(`--axis ${text}: ${JSON.stringify(key)} is not an axis; expected one of ${SETTINGS.join(", ")}`)
+  if (!settings.includes(key)) throw new Error(`--axis ${text}: ${JSON.stringify(key)} is not an axis; expected one of ${settings.join(", ")}`)
   const values = list.split(",").map((v) => v.trim()).filter((v) => v !== "")
   if (values.length === 0) throw new Error(`--axis ${text}: expected ${key}=<value>,<value>,…`)
   return [key, values]
@@ -45,44 +50,70 @@ const loadAblation = (spec: string) =>
     )
   })
 
+const workersLayer = (workers: Option.Option<number>) =>
+  Executor.local({ ...Option.match(workers, { onNone: () => ({}), onSome: (n) => ({ workers: n }) }) })
+
 export const ablateCommand = Command.make(
   "ablate",
   {
     store,
     force,
     ablation: Argument.String("ablation").pipe(Argument.withDescription("An ablation file, or a name in pipelines/ablations/ (verbosity, addons, pca, loss, pooling, models)")),
-    axis: Flag.String("axis").pipe(Flag.withDescription("key=v1,v2,…: replace or add an axis (representation, mode, addon, pooling, reducer, loss, epochs); repeatable"), Flag.atLeast(0)),
-    objective: Flag.String("objective").pipe(Flag.withDescription("Objective column (default: the ablation's)"), Flag.optional),
-    repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats of the 10-fold CV (default: the ablation's)"), Flag.optional),
-    budgets: Flag.String("budgets").pipe(Flag.withDescription("Training budgets, e.g. 14,55 (default: the ablation's)"), Flag.optional),
+    axis: Flag.String("axis").pipe(Flag.withDescription("key=v1,v2,…: replace or add an axis (cv: representation, mode, addon, pooling, reducer, loss, epochs; search: representation, algorithm, preset); repeatable"), Flag.atLeast(0)),
+    space: Flag.String("space").pipe(Flag.withDescription("Search space (default: the ablation's, else nb201)"), Flag.optional),
+    objective: Flag.String("objective").pipe(Flag.withDescription("Objective column, or labels:FILE.csv for a cv ablation (default: the ablation's)"), Flag.optional),
+    repeats: Flag.Int("repeats").pipe(Flag.withDescription("cv: repeats of the 10-fold CV (default: the ablation's)"), Flag.optional),
+    budgets: Flag.String("budgets").pipe(Flag.withDescription("cv: training budgets, e.g. 14,55 (default: the ablation's)"), Flag.optional),
+    trials: Flag.Int("trials").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("search: trials per arm (default: the ablation's)"), Flag.optional),
+    budget: Flag.Int("budget").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("search: evaluations per trial (default: the ablation's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
-    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg and .png"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("Folder for the report (cv: trials-<i>.arrow, tau.svg/.png; search: trajectory-<i>.arrow, incumbent.svg/.png; both: summary.md and .json)"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
   },
   (o) =>
     oneLine(Effect.gen(function*() {
       const ablation = yield* loadAblation(o.ablation)
-      const overrides = yield* Effect.try({ try: () => o.axis.map(parseAxis), catch: (e) => e as Error })
+      const settings = ablation.kind === "search" ? ARM_SETTINGS : SETTINGS
+      const overrides = yield* Effect.try({ try: () => o.axis.map((text) => parseAxis(text, settings)), catch: (e) => e as Error })
       if (ablation.needs !== undefined && overrides.length === 0) return yield* Effect.fail(new Error(`ablation ${ablation.name}: ${ablation.needs}`))
       const axes = new Map<string, ReadonlyArray<string>>(Object.entries(ablation.axes))
       for (const [key, values] of overrides) axes.set(key, values)
+      const space = Option.getOrElse(o.space, () => ablation.space ?? "nb201")
+      const objective = Option.getOrElse(o.objective, () => ablation.objective)
+      const nb201 = Option.match(o.nb201, { onNone: () => ({}), onSome: (nb201) => ({ nb201 }) })
+      const platform = Layer.mergeAll(Store.layer(o.store), workersLayer(o.workers), o.json ? Progress.silent : Progress.layer)
+      const heading = `ablation ${ablation.name}: ${ablation.question}`
+
+      if (ablation.kind === "search") {
+        const compared = yield* arms(ablation.base, [...axes])
+        const budget = Option.getOrElse(o.budget, () => ablation.budget)
+        const settings = {
+          ...defaults,
+          trials: Option.getOrElse(o.trials, () => ablation.trials),
+          budget,
+          pca: undefined,
+          epochs: ablation.epochs ?? defaults.epochs
+        }
+        const { value } = yield* Pipeline.run(searchPipeline({ space, objective, nb201: Option.getOrUndefined(o.nb201), archs: undefined, arms: compared, settings }), { force: o.force })
+          .pipe(Effect.provide(platform))
+        const result = searchSummary(compared, value.arms, budget, value.optimum)
+        const { curves: _curves, ...printed } = result
+        const text = [heading, "", searchMarkdown(objective, result)].join("\n")
+        yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, budget, value.arms, result)) })
+        return yield* Console.log(o.json ? JSON.stringify({ ablation: ablation.name, question: ablation.question, ...printed }) : text)
+      }
+
       const configs = yield* configurations(ablation.base, [...axes])
       const budgets = yield* Effect.try({ try: () => Option.match(o.budgets, { onNone: () => [...ablation.budgets], onSome: parseBudgets }), catch: (e) => e as Error })
-      const objective = Option.getOrElse(o.objective, () => ablation.objective)
       const repeats = Option.getOrElse(o.repeats, () => ablation.repeats)
       if (repeats < 1) return yield* Effect.fail(new Error(`--repeats ${repeats}: expected a positive integer`))
       const [first, ...rest] = configs
-      const { value } = yield* Pipeline.run(cvPipeline({
-        space: "nb201", objective, repeats, budgets, ...Option.match(o.nb201, { onNone: () => ({}), onSome: (nb201) => ({ nb201 }) }), configurations: [first!, ...rest]
-      }), { force: o.force }).pipe(Effect.provide(Layer.mergeAll(
-        Store.layer(o.store),
-        Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }),
-        o.json ? Progress.silent : Progress.layer
-      )))
+      const { value } = yield* Pipeline.run(cvPipeline({ space, objective, repeats, budgets, ...nb201, configurations: [first!, ...rest] }), { force: o.force })
+        .pipe(Effect.provide(platform))
       const result = summary(configs, value)
-      const text = [`ablation ${ablation.name}: ${ablation.question}`, "", markdown(objective, repeats, result)].join("\n")
+      const text = [heading, "", markdown(objective, repeats, result)].join("\n")
       yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeCvReport(dir, text, value, result)) })
       yield* Console.log(o.json ? JSON.stringify({ ablation: ablation.name, question: ablation.question, ...result }) : text)
     }))
-).pipe(Command.withDescription("Run an ablation: the cross product of layer choices, cross-validated against the base configuration"))
+).pipe(Command.withDescription("Run an ablation: the cross product of settings over a base, cross-validated (cv) or searched (search) against the base"))

@@ -17,6 +17,7 @@ import { CommandEvaluator } from "../steps/CommandEvaluator.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
 import { Architectures, Evaluate, OpenSearch, Search } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
+import { InvalidConfiguration } from "./InvalidConfiguration.ts"
 import { featuresOf, isEmbedding } from "./Representation.ts"
 
 /** What an arm varies; the objective, trials, budget and seed are shared by all arms. */
@@ -26,6 +27,20 @@ export const Arm = Schema.Struct({
   preset: Schema.Literals(["naslib-default", "cole-paper"])
 })
 export type Arm = typeof Arm.Type
+
+/** The settings an arm can change by name, as `--compare` and search ablation axes spell them. */
+export const ARM_SETTINGS = ["representation", "algorithm", "preset"] as const
+
+/** `arm` with one setting changed (`algorithm=re`), checked by the Schema. */
+export const withArmSetting = (arm: Arm, key: string, value: string) => {
+  const setting = `${key}=${value}`
+  if (!(ARM_SETTINGS as ReadonlyArray<string>).includes(key) || value === "") {
+    return Effect.fail(new InvalidConfiguration({ setting, problem: `expected one of ${ARM_SETTINGS.map((s) => `${s}=…`).join(", ")}` }))
+  }
+  return Schema.decodeUnknownEffect(Arm)({ ...arm, [key]: value }).pipe(
+    Effect.mapError((e) => new InvalidConfiguration({ setting, problem: e.message.replace(/\s*\n\s*/g, " ") }))
+  )
+}
 
 export const armName = (a: Arm) => `${a.algorithm === "bananas" ? "BANANAS" : a.algorithm === "re" ? "RE" : "random"} · ${a.representation} · ${a.preset}`
 

@@ -1,4 +1,5 @@
 /** `cole ablate`: a cross product of layer choices over shared upstream results, one row per combination. */
+import { writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
 import { tempDir } from "../helpers.ts"
@@ -40,5 +41,35 @@ describe("cole ablate", () => {
     expect(unknown.stderr.trim()).toBe("cole: --axis width=1,2: \"width\" is not an axis; expected one of representation, mode, addon, pooling, reducer, loss, epochs")
     const needsModel = await cole(["ablate", "pooling", "--store", store], { COLE_MODEL: "" })
     expect(needsModel.code).not.toBe(0)
+  }, 240_000)
+
+  it("ablates a search on NB201: strategy × representation, every arm on the same trial seeds", async () => {
+    const dir = tempDir()
+    const file = path.join(dir, "strategy.ts")
+    writeFileSync(file, `export default ${JSON.stringify({
+      kind: "search",
+      name: "strategy",
+      question: "which strategy and representation find good cells sooner?",
+      objective: "cifar100_test",
+      base: { representation: "path-naslib", algorithm: "bananas", preset: "cole-paper" },
+      axes: { algorithm: ["bananas", "random"], representation: ["path-naslib", "onehot30"] },
+      trials: 2,
+      budget: 30,
+      epochs: 5
+    })}\n`)
+    const r = await cole(["ablate", file, "--store", path.join(dir, "store"), "--workers", "1", "--json"])
+    expect(r.code, r.stderr).toBe(0)
+    const summary = JSON.parse(r.stdout)
+    expect(summary.arms.map((a: { name: string; trials: number }) => [a.name, a.trials])).toEqual([
+      ["BANANAS · path-naslib · cole-paper", 2],
+      ["BANANAS · onehot30 · cole-paper", 2],
+      ["random · path-naslib · cole-paper", 2],
+      ["random · onehot30 · cole-paper", 2]
+    ])
+    expect(summary.optimum).toBeCloseTo(73.51, 2)
+    // Random search ignores the representation: its two arms are the same trials.
+    expect(summary.arms[2].reported).toEqual(summary.arms[3].reported)
+    const wrong = await cole(["ablate", file, "--store", path.join(dir, "store"), "--axis", "loss=hinge,mse"])
+    expect(wrong.stderr.trim()).toBe("cole: --axis loss=hinge,mse: \"loss\" is not an axis; expected one of representation, algorithm, preset")
   }, 240_000)
 })

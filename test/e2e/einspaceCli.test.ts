@@ -88,6 +88,25 @@ describe("cole on einspace", () => {
     // The synthetic score is a function of the code text's tokens: the surrogate must rank it.
     expect(budgets[1].meanTau).toBeGreaterThan(0.4)
 
+    // The same labels as a cv ablation on einspace: a file with no import, decoded as data.
+    const ablation = path.join(dir, "reducer-ablation.ts")
+    writeFileSync(ablation, `export default ${JSON.stringify({
+      name: "einspace-reducer",
+      question: "does PCA help on einspace code text?",
+      space: "einspace",
+      objective: `labels:${csv}`,
+      base: { representation: "hashed-ngram", reducer: "pca128", loss: "hinge", epochs: 30 },
+      axes: { reducer: ["pca128", "none"] },
+      repeats: 1,
+      budgets: [20, 80]
+    })}\n`)
+    const ablated = await cole(["ablate", ablation, "--store", store, "--workers", "1", "--json"])
+    expect(ablated.code, ablated.stderr).toBe(0)
+    const ablatedSummary = JSON.parse(ablated.stdout)
+    expect(ablatedSummary.configurations.map((c: { name: string }) => c.name)).toEqual(["hashed-ngram · pca128 · hinge · 30 ep", "hashed-ngram · none · hinge · 30 ep"])
+    // The base configuration is the one `cole cv` just ran: same folds, same τ.
+    expect(ablatedSummary.configurations[0].budgets).toEqual(budgets)
+
     const bad = path.join(dir, "bad.csv")
     writeFileSync(bad, `architecture,value\n"${examples[0]!.short}",71.5\n"sequential[computation[relu]]",60\n`)
     const refused = await cole(["import", "labels", bad, "--space", "einspace", "--store", store])
