@@ -12,30 +12,48 @@ import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
-import { type Arm, checkEvaluations, openSearchPipeline, searchPipeline, summary } from "../pipelines/Search.ts"
+import type * as Artifact from "../core/Artifact.ts"
+import { Arm, EvaluationsFailed, failures, openSearchPipeline, searchPipeline, summary, withArmSetting } from "../pipelines/Search.ts"
 import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
 import type * as Summary from "../search/Summary.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { force, oneLine, store } from "./common.ts"
 
-const oneOf = <A extends string>(flag: string, value: string, allowed: ReadonlyArray<A>): A => {
-  if (!(allowed as ReadonlyArray<string>).includes(value)) throw new Error(`${flag} ${value}: expected ${allowed.join(", ")}`)
-  return value as A
+/**
+ * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
+ * with the first failures' details, since the numbers then say more about the evaluator than the space.
+ */
+const checkEvaluations = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
+  Effect.gen(function*() {
+    const failed = failures(rows)
+    if (failed.length === 0) return
+    if (failed.length === rows.length) return yield* new EvaluationsFailed({ count: rows.length, first: failed.slice(0, 3) })
+    if (2 * failed.length > rows.length) {
+      yield* Console.error(`cole: warning: ${failed.length} of ${rows.length} evaluations failed; the first: ${failed.slice(0, 3).join("; ")}`)
+    }
+  })
+
+/** The values a choice setting of an arm takes, for messages. */
+const choices: Readonly<Record<string, ReadonlyArray<string>>> = {
+  algorithm: Arm.fields.algorithm.literals,
+  preset: Arm.fields.preset.literals
 }
 
 /** `--compare algorithm=re` or `representation=…,preset=…`: the settings another arm changes. */
-export const parseArm = (base: Arm, text: string): Arm => {
-  let arm = base
-  for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
-    const [key, value = ""] = setting.replace(/^--/, "").split("=", 2) as [string, string | undefined]
-    if (key === "representation" && value !== "") arm = { ...arm, representation: value }
-    else if (key === "algorithm") arm = { ...arm, algorithm: oneOf(`--compare ${text}: algorithm`, value, ["bananas", "re", "random"]) }
-    else if (key === "preset") arm = { ...arm, preset: oneOf(`--compare ${text}: preset`, value, ["naslib-default", "cole-paper"]) }
-    else throw new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, algorithm=bananas|re|random or preset=naslib-default|cole-paper`)
-  }
-  return arm
-}
+export const parseArm = (base: Arm, text: string) =>
+  Effect.gen(function*() {
+    let arm = base
+    for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
+      const [key = "", value = ""] = setting.replace(/^--/, "").split("=", 2)
+      arm = yield* withArmSetting(arm, key, value).pipe(Effect.mapError(() =>
+        new Error(key in choices
+          ? `--compare ${text}: ${key} ${value}: expected ${choices[key]!.join(", ")}`
+          : `--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, algorithm=${choices.algorithm!.join("|")} or preset=${choices.preset!.join("|")}`)
+      ))
+    }
+    return arm
+  })
 
 const positive = (flag: string, v: number) => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} ${v}: expected a positive integer`)
@@ -82,7 +100,7 @@ export const searchCommand = Command.make(
       }
       const representation = Option.getOrElse(o.representation, () => (open ? "hashed-ngram" : "path-naslib"))
       const base: Arm = { representation, algorithm: o.algorithm, preset: o.preset }
-      const arms = yield* Effect.try({
+      yield* Effect.try({
         try: () => {
           positive("--trials", o.trials)
           positive("--budget", o.budget)
@@ -91,19 +109,17 @@ export const searchCommand = Command.make(
           Option.map(o.pca, (k) => {
             if (!Number.isInteger(k) || k < 0) throw new Error(`--pca ${k}: expected a non-negative integer`)
           })
-          const extra = [...o.compare, ...Option.match(o.compareRepresentation, { onNone: () => [], onSome: (r) => [`representation=${r}`] })]
-          const all = [base, ...extra.map((text) => parseArm(base, text))]
           if (open && o.evaluateTimeout <= 0) throw new Error(`--evaluate-timeout ${o.evaluateTimeout}: expected a positive number of seconds`)
           if (!open && Option.isSome(o.evaluateDeps)) throw new Error(`--evaluate-deps ${o.evaluateDeps.value}: only with --evaluate`)
-          for (const arm of all) {
-            if (open && arm.representation !== "hashed-ngram" && !arm.representation.startsWith("onnx:")) {
-              throw new Error(`representation ${arm.representation}: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR`)
-            }
-          }
-          return all
         },
         catch: (e) => e as Error
       })
+      const extra = [...o.compare, ...Option.match(o.compareRepresentation, { onNone: () => [], onSome: (r) => [`representation=${r}`] })]
+      const arms = [base, ...yield* Effect.forEach(extra, (text) => parseArm(base, text))]
+      const textOnly = arms.find((arm) => open && arm.representation !== "hashed-ngram" && !arm.representation.startsWith("onnx:"))
+      if (textOnly !== undefined) {
+        return yield* Effect.fail(new Error(`representation ${textOnly.representation}: a search with --evaluate featurizes code text on demand; use hashed-ngram or onnx:MODEL_DIR`))
+      }
       const settings = {
         trials: o.trials,
         seed: o.seed,

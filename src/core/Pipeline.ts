@@ -155,7 +155,11 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
 
     // A forced node recomputes each of its units once; a unit asked for again in the same run is a hit.
     const recomputed = new Set<string>()
-    const recompute = (unitKey: string) => forced && !recomputed.has(unitKey) && recomputed.add(unitKey).size > 0
+    const recompute = (unitKey: string) => {
+      if (!forced || recomputed.has(unitKey)) return false
+      recomputed.add(unitKey)
+      return true
+    }
     const entryContext: Entry.Context = { store: rt.store, runId: rt.journal?.runId ?? "", lease: rt.lease }
     const record: Step.RunContext["record"] = (unit) =>
       rt.journal === undefined ? Effect.void : rt.journal.append({ event: "node", ...unit }).pipe(Effect.ignore)

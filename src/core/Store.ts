@@ -256,21 +256,14 @@ export class InvalidStorePath extends Data.TaggedError("InvalidStorePath")<{ rea
   }
 }
 
+const checkedRoot = (root: string) =>
+  root.trim() === "" ? Effect.fail(new InvalidStorePath({ root })) : Effect.succeed(make(path.resolve(root)))
+
 /** A store rooted at `root` (created if absent). */
-export const layer = (root: string) =>
-  Layer.effect(Store, Effect.gen(function*() {
-    if (root.trim() === "") return yield* new InvalidStorePath({ root })
-    const store = make(path.resolve(root))
-    yield* store.init
-    return store
-  }))
+export const layer = (root: string) => Layer.effect(Store, Effect.tap(checkedRoot(root), (store) => store.init))
 
 /**
  * A store for commands that only look (explain, status, ls): nothing is created, so looking at a store
  * that does not exist yet leaves no trace. Its readers see a missing folder as empty.
  */
-export const readLayer = (root: string) =>
-  Layer.effect(Store, Effect.gen(function*() {
-    if (root.trim() === "") return yield* new InvalidStorePath({ root })
-    return make(path.resolve(root))
-  }))
+export const readLayer = (root: string) => Layer.effect(Store, checkedRoot(root))

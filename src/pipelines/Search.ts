@@ -6,7 +6,7 @@
  * build these from their flags.
  */
 import * as path from "node:path"
-import { Console, Data, Effect, Layer, Schema } from "effect"
+import { Data, Effect, Layer, Schema } from "effect"
 import type { OpenTrajectory } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
 import * as Pipeline from "../core/Pipeline.ts"
@@ -118,20 +118,6 @@ export class EvaluationsFailed extends Data.TaggedError("EvaluationsFailed")<{
 /** The failed evaluations of an open search, first ones first, each as `status (arch): detail`. */
 export const failures = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
   rows.filter((r) => r.status !== "ok").map((r) => `${r.status} (${r.arch.length > 40 ? `${r.arch.slice(0, 37)}…` : r.arch}): ${r.detail}`)
-
-/**
- * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
- * with the first failures' details, since the numbers then say more about the evaluator than the space.
- */
-export const checkEvaluations = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory.columns>>) =>
-  Effect.gen(function*() {
-    const failed = failures(rows)
-    if (failed.length === 0) return
-    if (failed.length === rows.length) return yield* new EvaluationsFailed({ count: rows.length, first: failed.slice(0, 3) })
-    if (2 * failed.length > rows.length) {
-      yield* Console.error(`cole: warning: ${failed.length} of ${rows.length} evaluations failed; the first: ${failed.slice(0, 3).join("; ")}`)
-    }
-  })
 
 export const summary = (arms: ReadonlyArray<Arm>, trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, budget: number, optimum: number) => {
   const summaries = arms.map((arm, i) => Summary.summarize(armName(arm), trajectories[i]!, budget, optimum))
