@@ -34,6 +34,25 @@ export const oneLineInvocationErrors = CliOutput.layerPresenter({
       : CliOutput.defaultPresenter.present(event)
 })
 
+/**
+ * `--compare a=1,b=2`: the base with each setting applied in turn by `change`; a setting it refuses
+ * becomes the one-line error `refused(key, value, setting)` says.
+ */
+export const applySettings = <A, E>(
+  base: A,
+  text: string,
+  change: (a: A, key: string, value: string) => Effect.Effect<A, E>,
+  refused: (key: string, value: string, setting: string) => string
+) =>
+  Effect.gen(function*() {
+    let current = base
+    for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
+      const [key = "", value = ""] = setting.replace(/^--/, "").split("=", 2)
+      current = yield* change(current, key, value).pipe(Effect.mapError(() => new Error(`--compare ${text}: ${refused(key, value, setting)}`)))
+    }
+    return current
+  })
+
 export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),
   Flag.withFallbackConfig(Config.String("COLE_STORE").pipe(Config.withDefault("artifacts")))

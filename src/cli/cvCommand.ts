@@ -12,20 +12,12 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { Configuration, cvPipeline, SETTINGS, summary, withSetting } from "../pipelines/CrossValidation.ts"
 import { markdown, writeCvReport } from "../report/CvReport.ts"
-import { force, oneLine, parseBudgets, store } from "./common.ts"
+import { applySettings, force, oneLine, parseBudgets, store } from "./common.ts"
 
 /** `--compare representation=onehot30,loss=mse`: the settings a compared configuration changes. */
 export const parseCompare = (base: Configuration, text: string) =>
-  Effect.gen(function*() {
-    let c = base
-    for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
-      const [key = "", value = ""] = setting.replace(/^--/, "").split("=", 2)
-      c = yield* withSetting(c, key, value).pipe(Effect.mapError(() =>
-        new Error(`--compare ${text}: ${JSON.stringify(setting)}: expected ${SETTINGS.map((k) => `${k}=…`).join(", ")} (loss=hinge|mse, epochs=N, pooling=mean|last-token|all-layer-mean)`)
-      ))
-    }
-    return c
-  })
+  applySettings(base, text, withSetting, (_key, _value, setting) =>
+    `${JSON.stringify(setting)}: expected ${SETTINGS.map((k) => `${k}=…`).join(", ")} (loss=hinge|mse, epochs=N, pooling=mean|last-token|all-layer-mean)`)
 
 export const cv = Command.make(
   "cv",

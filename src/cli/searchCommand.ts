@@ -18,7 +18,7 @@ import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
 import type * as Summary from "../search/Summary.ts"
 import { getSpace } from "../spaces/registry.ts"
-import { force, oneLine, store } from "./common.ts"
+import { applySettings, force, oneLine, store } from "./common.ts"
 
 /**
  * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
@@ -42,18 +42,10 @@ const choices: Readonly<Record<string, ReadonlyArray<string>>> = {
 
 /** `--compare algorithm=re` or `representation=…,preset=…`: the settings another arm changes. */
 export const parseArm = (base: Arm, text: string) =>
-  Effect.gen(function*() {
-    let arm = base
-    for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
-      const [key = "", value = ""] = setting.replace(/^--/, "").split("=", 2)
-      arm = yield* withArmSetting(arm, key, value).pipe(Effect.mapError(() =>
-        new Error(key in choices
-          ? `--compare ${text}: ${key} ${value}: expected ${choices[key]!.join(", ")}`
-          : `--compare ${text}: ${JSON.stringify(setting)}: expected representation=…, algorithm=${choices.algorithm!.join("|")} or preset=${choices.preset!.join("|")}`)
-      ))
-    }
-    return arm
-  })
+  applySettings(base, text, withArmSetting, (key, value, setting) =>
+    key in choices
+      ? `${key} ${value}: expected ${choices[key]!.join(", ")}`
+      : `${JSON.stringify(setting)}: expected representation=…, algorithm=${choices.algorithm!.join("|")} or preset=${choices.preset!.join("|")}`)
 
 const positive = (flag: string, v: number) => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} ${v}: expected a positive integer`)
