@@ -1,9 +1,20 @@
 /**
- * Every built-in step implementation and search space, for the drift guard and `cole steps ls`. It sits
+ * Every built-in step implementation, component and search space, for the drift guard and `cole steps
+ * ls`. It sits
  * at the top of the tree, where everything is assembled: it imports the steps and the searches, and
  * nothing below imports it.
  */
+import { coleMlp } from "./components/heads/ColeMlp.ts"
+import { gaussianProcess } from "./components/heads/GaussianProcess.ts"
+import { mlpEnsemble } from "./components/heads/MlpEnsemble.ts"
+import { identity } from "./components/reducers/Identity.ts"
+import { pca } from "./components/reducers/Pca.ts"
+import { randomProjection } from "./components/reducers/RandomProjection.ts"
+import type * as Component from "./core/Component.ts"
 import type * as Step from "./core/Step.ts"
+import { bananas } from "./search/strategies/Bananas.ts"
+import { randomSearch } from "./search/strategies/RandomSearch.ts"
+import { regularizedEvolution } from "./search/strategies/RegularizedEvolution.ts"
 import { spaces } from "./spaces/registry.ts"
 import * as Gaussian from "./steps/demo/Gaussian.ts"
 import * as Standardization from "./steps/demo/Standardization.ts"
@@ -18,6 +29,9 @@ import * as SpaceSteps from "./steps/SpaceSteps.ts"
 import { crossValidate } from "./steps/surrogate/CvStep.ts"
 import * as SearchStep from "./search/SearchStep.ts"
 import * as OpenSearch from "./search/OpenSearch.ts"
+
+/** A built-in component as the drift guard sees it: `head/gp`, `reducer/pca`, `strategy/bananas`. */
+const componentIdentity = (c: Component.Definition): Step.Identity => ({ step: c.kind, implementation: c.name, version: c.version, sources: c.sources })
 
 export const implementations: ReadonlyArray<Step.Identity> = [
   Gaussian.layer,
@@ -39,6 +53,8 @@ export const implementations: ReadonlyArray<Step.Identity> = [
   ImportEmbeddings.identity,
   ImportLabels.objective,
   ImportLabels.architectures,
+  // Components are versioned like steps: their version enters the keys of the units that use them.
+  ...[pca, identity, randomProjection, coleMlp, mlpEnsemble, gaussianProcess, bananas, regularizedEvolution, randomSearch].map(componentIdentity),
   // A space is versioned like a step: its version enters the keys of the steps that use it.
   ...Object.values(spaces).map((s) => ({ step: "space", implementation: s.name, version: s.version, sources: s.sources }))
 ]

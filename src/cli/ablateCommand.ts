@@ -18,7 +18,8 @@ import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
-import { Ablation, arms, configurations } from "../pipelines/Ablation.ts"
+import { Ablation, arms, configurations, resolveModules } from "../pipelines/Ablation.ts"
+import type { Spec } from "../pipelines/ComponentSpec.ts"
 import { cvPipeline, SETTINGS, summary } from "../pipelines/CrossValidation.ts"
 import { ARM_SETTINGS, searchPipeline, summary as searchSummary } from "../pipelines/Search.ts"
 import { markdown, writeCvReport } from "../report/CvReport.ts"
@@ -45,9 +46,10 @@ const loadAblation = (spec: string) =>
       try: () => import(pathToFileURL(file).href),
       catch: (e) => new Error(`ablation ${spec}: cannot be loaded: ${e instanceof Error ? e.message : String(e)}`)
     })
-    return yield* Schema.decodeUnknownEffect(Ablation)(module.default).pipe(
+    const ablation = yield* Schema.decodeUnknownEffect(Ablation)(module.default).pipe(
       Effect.mapError((e) => new Error(`ablation ${spec}: its default export is not an ablation: ${e.message.replace(/\s*\n\s*/g, " ")}`))
     )
+    return resolveModules(ablation, path.dirname(file))
   })
 
 const workersLayer = (workers: Option.Option<number>) =>
@@ -59,7 +61,7 @@ export const ablateCommand = Command.make(
     store,
     force,
     ablation: Argument.String("ablation").pipe(Argument.withDescription("An ablation file, or a name in pipelines/ablations/ (verbosity, addons, pca, loss, pooling, models)")),
-    axis: Flag.String("axis").pipe(Flag.withDescription("key=v1,v2,…: replace or add an axis (cv: representation, mode, addon, pooling, reducer, loss, epochs; search: representation, algorithm, preset); repeatable"), Flag.atLeast(0)),
+    axis: Flag.String("axis").pipe(Flag.withDescription("key=v1,v2,…: replace or add an axis (cv: representation, mode, addon, pooling, reducer, head, loss, epochs; search: representation, algorithm, preset, reducer, head); a value may be a component of yours, FILE.ts#export; repeatable"), Flag.atLeast(0)),
     space: Flag.String("space").pipe(Flag.withDescription("Search space (default: the ablation's, else nb201)"), Flag.optional),
     objective: Flag.String("objective").pipe(Flag.withDescription("Objective column, or labels:FILE.csv for a cv ablation (default: the ablation's)"), Flag.optional),
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("cv: repeats of the 10-fold CV (default: the ablation's)"), Flag.optional),
@@ -77,7 +79,7 @@ export const ablateCommand = Command.make(
       const settings = ablation.kind === "search" ? ARM_SETTINGS : SETTINGS
       const overrides = yield* Effect.try({ try: () => o.axis.map((text) => parseAxis(text, settings)), catch: (e) => e as Error })
       if (ablation.needs !== undefined && overrides.length === 0) return yield* Effect.fail(new Error(`ablation ${ablation.name}: ${ablation.needs}`))
-      const axes = new Map<string, ReadonlyArray<string>>(Object.entries(ablation.axes))
+      const axes = new Map<string, ReadonlyArray<Spec>>(Object.entries(ablation.axes))
       for (const [key, values] of overrides) axes.set(key, values)
       const space = Option.getOrElse(o.space, () => ablation.space ?? "nb201")
       const objective = Option.getOrElse(o.objective, () => ablation.objective)

@@ -1,6 +1,7 @@
 /** Pieces every command shares: the store flag and one-line error reporting. */
 import { Config, Console, Effect } from "effect"
 import { CliOutput, Flag } from "effect/cli"
+import { parse } from "../pipelines/ComponentSpec.ts"
 
 class CliFailure extends Error {}
 
@@ -27,6 +28,10 @@ export const force = Flag.String("force").pipe(
  * A command line cole cannot parse (an unknown flag, a value of the wrong type) is one `cole: …` line
  * on stderr, like every other error, instead of the command's whole help; `--help` still shows it.
  */
+/** A component flag's value (`--head gp`, or a ref as JSON), or one line saying what is wrong with it. */
+export const componentFlag = (flag: string, value: string) =>
+  parse(value).pipe(Effect.mapError((problem) => new Error(`${flag} ${value}: ${problem}`)))
+
 export const oneLineInvocationErrors = CliOutput.layerPresenter({
   present: (event) =>
     event._tag === "InvalidInvocation"

@@ -12,7 +12,7 @@ import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
 import { Configuration, cvPipeline, SETTINGS, summary, withSetting } from "../pipelines/CrossValidation.ts"
 import { markdown, writeCvReport } from "../report/CvReport.ts"
-import { applySettings, force, oneLine, parseBudgets, store } from "./common.ts"
+import { applySettings, componentFlag, force, oneLine, parseBudgets, store } from "./common.ts"
 
 /** `--compare representation=onehot30,loss=mse`: the settings a compared configuration changes. */
 export const parseCompare = (base: Configuration, text: string) =>
@@ -28,7 +28,8 @@ export const cv = Command.make(
     objective: Flag.String("objective").pipe(Flag.withDescription("NB201 objective column (cifar10_test, cifar100_test, imagenet16_test, …) or labels:FILE.csv (architecture, value)"), Flag.withDefault("cifar100_test")),
     representation: Flag.String("representation").pipe(Flag.withDescription("An encoding (path-naslib, onehot30, …), hashed-ngram, onnx:MODEL_DIR, or embeddings:FILE (.arrow, .npy, .csv)"), Flag.withDefault("path-naslib")),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line, in row order"), Flag.optional),
-    reducer: Flag.String("reducer").pipe(Flag.withDescription("pca<K> (fitted per trial on the training rows) or none"), Flag.withDefault("pca128")),
+    reducer: Flag.String("reducer").pipe(Flag.withDescription("Fitted per trial on the training rows: pca<K>, rp<K> (Gaussian random projection), none, or a reducer of yours: FILE.ts#export"), Flag.withDefault("pca128")),
+    head: Flag.String("head").pipe(Flag.withDescription("The surrogate head: mlp (trained with --loss and --epochs), gp (a Gaussian process), or a head of yours: FILE.ts#export"), Flag.withDefault("mlp")),
     loss: Flag.Literals("loss", ["hinge", "mse"]).pipe(Flag.withDescription("The head's training loss: pairwise hinge ranking loss, or mean squared error"), Flag.withDefault("hinge")),
     epochs: Flag.Int("epochs").pipe(Flag.withDescription("Training epochs of the head"), Flag.withDefault(100)),
     repeats: Flag.Int("repeats").pipe(Flag.withDescription("Repeats R of the 10-fold CV"), Flag.withDefault(10)),
@@ -44,9 +45,9 @@ export const cv = Command.make(
       if (o.repeats < 1) return yield* Effect.fail(new Error(`--repeats ${o.repeats}: expected a positive integer`))
       if (o.epochs < 1) return yield* Effect.fail(new Error(`--epochs ${o.epochs}: expected a positive integer`))
       const budgets = yield* Effect.try({ try: () => Option.match(o.budgets, { onNone: () => [], onSome: parseBudgets }), catch: (e) => e as Error })
-      const base = yield* Schema.decodeUnknownEffect(Configuration)({ representation: o.representation, reducer: o.reducer, loss: o.loss, epochs: o.epochs }).pipe(
-        Effect.mapError(() => new Error(`--reducer ${o.reducer}: expected none or pca<K> (e.g. pca128)`))
-      )
+      const reducer = yield* componentFlag("--reducer", o.reducer)
+      const head = yield* componentFlag("--head", o.head)
+      const base: Configuration = { representation: o.representation, reducer, ...(head === "mlp" ? {} : { head }), loss: o.loss, epochs: o.epochs }
       const compared = yield* Effect.forEach(o.compare, (text) => parseCompare(base, text))
       const configurations = [base, ...compared] as const
       const pipeline = cvPipeline({

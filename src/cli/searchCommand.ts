@@ -8,6 +8,7 @@
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { OpenTrajectory, Trajectory } from "../../schemas/Tables.ts"
+import * as Components from "../components/registry.ts"
 import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
 import * as Progress from "../core/Progress.ts"
@@ -18,7 +19,7 @@ import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
 import type * as Summary from "../search/Summary.ts"
 import { getSpace } from "../spaces/registry.ts"
-import { applySettings, force, oneLine, store } from "./common.ts"
+import { applySettings, componentFlag, force, oneLine, store } from "./common.ts"
 
 /**
  * Refuses an open search in which every evaluation failed; warns (on stderr) when more than half did,
@@ -36,7 +37,7 @@ const checkEvaluations = (rows: ReadonlyArray<Artifact.Row<typeof OpenTrajectory
 
 /** The values a choice setting of an arm takes, for messages. */
 const choices: Readonly<Record<string, ReadonlyArray<string>>> = {
-  algorithm: Arm.fields.algorithm.literals,
+  algorithm: [...Object.keys(Components.strategies), "FILE.ts#export"],
   preset: Arm.fields.preset.literals
 }
 
@@ -45,7 +46,7 @@ export const parseArm = (base: Arm, text: string) =>
   applySettings(base, text, withArmSetting, (key, value, setting) =>
     key in choices
       ? `${key} ${value}: expected ${choices[key]!.join(", ")}`
-      : `${JSON.stringify(setting)}: expected representation=…, algorithm=${choices.algorithm!.join("|")} or preset=${choices.preset!.join("|")}`)
+      : `${JSON.stringify(setting)}: expected representation=…, algorithm=${choices.algorithm!.join("|")}, preset=${choices.preset!.join("|")}, reducer=… or head=…`)
 
 const positive = (flag: string, v: number) => {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${flag} ${v}: expected a positive integer`)
@@ -66,7 +67,9 @@ export const searchCommand = Command.make(
     failureValue: Flag.Finite("failure-value").pipe(Flag.withDescription("The value a failed or timed-out evaluation counts as"), Flag.withDefault(0)),
     archs: Flag.String("archs").pipe(Flag.withDescription("For embeddings:FILE.npy: the architectures, one per line"), Flag.optional),
     preset: Flag.Literals("preset", ["naslib-default", "cole-paper"]).pipe(Flag.withDescription("BANANAS settings: NASLib's defaults, or those of the COLE paper's code (docs/search.md)"), Flag.withDefault("cole-paper")),
-    algorithm: Flag.Literals("algorithm", ["bananas", "re", "random"]).pipe(Flag.withDescription("BANANAS (a surrogate picks each batch), regularized evolution, or random search"), Flag.withDefault("bananas")),
+    algorithm: Flag.String("algorithm").pipe(Flag.withDescription("bananas (a surrogate picks each batch), re (regularized evolution), random, or a strategy of yours: FILE.ts#export"), Flag.withDefault("bananas")),
+    head: Flag.String("head").pipe(Flag.withDescription("The surrogate head: mlp (the preset's ensemble), gp (a Gaussian process), or a head of yours: FILE.ts#export"), Flag.optional),
+    reducer: Flag.String("reducer").pipe(Flag.withDescription("Refitted at every fit: pca<K>, rp<K> (random projection), none, or a reducer of yours: FILE.ts#export (default: pca128 for embeddings, none for encodings)"), Flag.optional),
     trials: Flag.Int("trials").pipe(Flag.withDescription("Independent trials per arm; trial i uses seed --seed + i"), Flag.withDefault(100)),
     budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per trial"), Flag.withDefault(500)),
     seed: Flag.Int("seed").pipe(Flag.withDescription("Base seed: trial i uses seed + i"), Flag.withDefault(0)),
@@ -91,7 +94,13 @@ export const searchCommand = Command.make(
         return yield* Effect.fail(new Error(`search --space ${o.space}: ${o.space} has no table of measured values to search; give --evaluate CMD, a program that trains the network it is given and prints its value (README: "Add a search space"; examples/evaluate-stand-in.sh)`))
       }
       const representation = Option.getOrElse(o.representation, () => (open ? "hashed-ngram" : "path-naslib"))
-      const base: Arm = { representation, algorithm: o.algorithm, preset: o.preset }
+      const base: Arm = {
+        representation,
+        algorithm: yield* componentFlag("--algorithm", o.algorithm),
+        preset: o.preset,
+        ...(Option.isSome(o.reducer) ? { reducer: yield* componentFlag("--reducer", o.reducer.value) } : {}),
+        ...(Option.isSome(o.head) ? { head: yield* componentFlag("--head", o.head.value) } : {})
+      }
       yield* Effect.try({
         try: () => {
           positive("--trials", o.trials)

@@ -70,7 +70,7 @@ export const reach = (sources: ReadonlyArray<string>, root = projectRoot): Array
 }
 
 /** The digest of one reached file: text with line endings normalised, anything else as bytes. */
-const digestOf = (file: string) => {
+export const digestOf = (file: string) => {
   const bytes = readFileSync(file)
   return Hash.sha256(/\.(wasm|gz)$/.test(file) ? bytes : bytes.toString("utf8").replace(/\r\n/g, "\n"))
 }

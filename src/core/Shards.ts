@@ -112,3 +112,6 @@ const concatColumn = (parts: ReadonlyArray<unknown>): unknown => {
   if (parts.every((p) => p instanceof Int32Array)) return Artifact.concatPrimitive(new Int32Array(total), parts)
   return parts.flatMap((p) => (Array.isArray(p) ? p : []))
 }
+
+/** What a unit may fail with besides its own work's errors: the store's. */
+export type UnitError = Effect.Error<ReturnType<typeof unit<Artifact.Columns, never>>>

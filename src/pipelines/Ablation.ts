@@ -6,7 +6,9 @@
  * algorithm, preset) on a space with a table. An ablation file's default export is decoded with
  * `Ablation`, so a mistake in it is one message naming the field.
  */
+import * as path from "node:path"
 import { Effect, Schema } from "effect"
+import { Spec } from "./ComponentSpec.ts"
 import { Configuration, withSetting } from "./CrossValidation.ts"
 import { InvalidConfiguration } from "./InvalidConfiguration.ts"
 import { Arm, withArmSetting } from "./Search.ts"
@@ -21,8 +23,12 @@ const common = {
   space: Schema.optional(Schema.String),
   /** An objective column of the space's table, or `labels:FILE.csv` (cv ablations, any space). */
   objective: Schema.String,
-  /** Setting → values (`reducer: ["pca128", "none"]`), the first value of each being the base's. */
-  axes: Schema.Record(Schema.String, Schema.Array(Schema.String)),
+  /**
+   * Setting → values (`reducer: ["pca128", "none"]`), the first value of each being the base's. A
+   * reducer, head or algorithm value may be a component: a built-in by name, a user's module
+   * (`"./my-head.ts#myHead"`, relative to the ablation file) or a ref with params.
+   */
+  axes: Schema.Record(Schema.String, Schema.Array(Spec)),
   /** Set when the ablation cannot run as it stands (e.g. it needs a model folder): what to give it. */
   needs: Schema.optional(Schema.String)
 }
@@ -51,8 +57,10 @@ export type SearchAblation = typeof SearchAblation.Type
 export const Ablation = Schema.Union([CvAblation, SearchAblation])
 export type Ablation = typeof Ablation.Type
 
+type Axes = ReadonlyArray<readonly [string, ReadonlyArray<Spec>]>
+
 /** The base crossed over every axis with `change`, the base first. */
-const cross = <A, E>(base: A, axes: ReadonlyArray<readonly [string, ReadonlyArray<string>]>, change: (a: A, key: string, value: string) => Effect.Effect<A, E>) =>
+const cross = <A, E>(base: A, axes: Axes, change: (a: A, key: string, value: Spec) => Effect.Effect<A, E>) =>
   Effect.gen(function*() {
     let out: Array<A> = [base]
     for (const [key, values] of axes) {
@@ -63,8 +71,27 @@ const cross = <A, E>(base: A, axes: ReadonlyArray<readonly [string, ReadonlyArra
   })
 
 /** The CV configurations of a cv ablation. */
-export const configurations = (base: Configuration, axes: ReadonlyArray<readonly [string, ReadonlyArray<string>]>) =>
+export const configurations = (base: Configuration, axes: Axes) =>
   cross(base, axes, withSetting)
 
 /** The search arms of a search ablation. */
-export const arms = (base: Arm, axes: ReadonlyArray<readonly [string, ReadonlyArray<string>]>) => cross(base, axes, withArmSetting)
+export const arms = (base: Arm, axes: Axes) => cross(base, axes, withArmSetting)
+
+/** A component spec whose module is a relative path (`./x.ts#y`), resolved against `folder`. */
+const resolveSpec = (spec: Spec, folder: string): Spec => {
+  const resolve = (use: string) => (/^\.{1,2}[\\/]/.test(use) && use.includes("#") ? path.resolve(folder, use) : use)
+  return typeof spec === "string" ? resolve(spec) : { ...spec, use: resolve(spec.use) }
+}
+
+/** The ablation with every component module written relative to its file made absolute. */
+export const resolveModules = (ablation: Ablation, folder: string): Ablation => {
+  const axes = Object.fromEntries(Object.entries(ablation.axes).map(([key, values]) => [key, values.map((v) => resolveSpec(v, folder))]))
+  const components = <B extends { readonly reducer?: Spec | undefined; readonly head?: Spec | undefined }>(base: B): B => ({
+    ...base,
+    ...(base.reducer === undefined ? {} : { reducer: resolveSpec(base.reducer, folder) }),
+    ...(base.head === undefined ? {} : { head: resolveSpec(base.head, folder) })
+  })
+  return ablation.kind === "search"
+    ? { ...ablation, axes, base: { ...components(ablation.base), algorithm: resolveSpec(ablation.base.algorithm, folder) } }
+    : { ...ablation, axes, base: components(ablation.base) }
+}

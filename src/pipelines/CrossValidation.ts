@@ -14,6 +14,7 @@ import { Architectures, CrossValidate, Evaluate, ImportObjective } from "../step
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
 import * as Report from "../steps/surrogate/Report.ts"
 import { crossValidate } from "../steps/surrogate/CvStep.ts"
+import { check, headRef, parse, reducerRef, Spec, specName } from "./ComponentSpec.ts"
 import { InvalidConfiguration } from "./InvalidConfiguration.ts"
 import { featuresOf, textLabel, TextOptions } from "./Representation.ts"
 
@@ -22,8 +23,11 @@ const positive = Schema.Int.check(Schema.isGreaterThan(0))
 /** What one configuration varies; the objective, repeats and budgets are shared by all. */
 export const Configuration = Schema.Struct({
   representation: Schema.String,
-  /** `none`, or `pca<K>`: PCA to K components fitted per trial on the training rows. */
-  reducer: Schema.String.check(Schema.isPattern(/^(none|pca[1-9]\d*)$/)),
+  /** Fitted per trial on the training rows: `none`, `pca<K>`, `rp<K>`, a built-in or a user's reducer. */
+  reducer: Spec,
+  /** `mlp` (the default): the COLE head with `loss` and `epochs`; or `gp`, or a user's head. */
+  head: Schema.optional(Spec),
+  /** The MLP head's loss and training epochs. */
   loss: Schema.Literals(["hinge", "mse"]),
   epochs: positive,
   /** Code-text representations: transpiler options (NB201 mode, addon) and ONNX pooling. */
@@ -31,25 +35,35 @@ export const Configuration = Schema.Struct({
 })
 export type Configuration = typeof Configuration.Type
 
+const usesMlp = (c: Configuration) => c.head === undefined || c.head === "mlp"
+
 export const configurationName = (c: Configuration) => {
   const text = textLabel(c.text ?? {})
-  return `${c.representation}${text === "" ? "" : ` · ${text}`} · ${c.reducer} · ${c.loss}${c.epochs === 100 ? "" : ` · ${c.epochs} ep`}`
+  const head = usesMlp(c) ? `${c.loss}${c.epochs === 100 ? "" : ` · ${c.epochs} ep`}` : specName(c.head!)
+  return `${c.representation}${text === "" ? "" : ` · ${text}`} · ${specName(c.reducer)} · ${head}`
 }
 
-/** The PCA components a reducer name asks for (0: none). */
-const components = (reducer: Configuration["reducer"]) => (reducer === "none" ? 0 : Number(reducer.slice("pca".length)))
-
 /** The settings a configuration can change by name, as `--compare` and ablation axes spell them. */
-export const SETTINGS = ["representation", "mode", "addon", "pooling", "reducer", "loss", "epochs"] as const
+export const SETTINGS = ["representation", "mode", "addon", "pooling", "reducer", "head", "loss", "epochs"] as const
 
-/** `configuration` with one setting changed (`reducer=pca32`, `mode=inline`), checked like the rest. */
-export const withSetting = (configuration: Configuration, key: string, value: string) => {
+/**
+ * `configuration` with one setting changed (`reducer=pca32`, `mode=inline`, `head=gp`), checked like
+ * the rest; a reducer or head may be a ref (from an ablation file, or its JSON text).
+ */
+export const withSetting = Effect.fnUntraced(function*(configuration: Configuration, key: string, raw: string | Spec) {
   const c = configuration
+  const setting = `${key}=${typeof raw === "string" ? raw : specName(raw)}`
+  const spec = yield* parse(raw).pipe(Effect.mapError((problem) => new InvalidConfiguration({ setting, problem })))
+  const value = typeof spec === "string" ? spec : undefined
   // Unchecked until decoded below: the value may not be one the setting takes.
-  const changed: unknown = key === "representation" && value !== ""
+  const changed: unknown = key === "reducer" || key === "head"
+    ? { ...c, [key]: spec }
+    : value === undefined
+    ? undefined
+    : key === "representation" && value !== ""
     ? { ...c, representation: value }
-    : key === "reducer" || key === "loss"
-    ? { ...c, [key]: value }
+    : key === "loss"
+    ? { ...c, loss: value }
     : key === "epochs" && /^\d+$/.test(value)
     ? { ...c, epochs: Number(value) }
     : (key === "mode" || key === "addon") && value !== ""
@@ -57,14 +71,19 @@ export const withSetting = (configuration: Configuration, key: string, value: st
     : key === "pooling"
     ? { ...c, text: { ...c.text, pooling: value } }
     : undefined
-  const setting = `${key}=${value}`
   if (changed === undefined) {
-    return Effect.fail(new InvalidConfiguration({ setting, problem: `expected one of ${SETTINGS.map((s) => `${s}=…`).join(", ")}` }))
+    return yield* new InvalidConfiguration({ setting, problem: `expected one of ${SETTINGS.map((s) => `${s}=…`).join(", ")}` })
   }
-  return Schema.decodeUnknownEffect(Configuration)(changed).pipe(
+  return yield* Schema.decodeUnknownEffect(Configuration)(changed).pipe(
     Effect.mapError((e) => new InvalidConfiguration({ setting, problem: e.message.replace(/\s*\n\s*/g, " ") }))
   )
-}
+})
+
+/** The CV step's reducer and head for a configuration. */
+export const components = (c: Configuration) => ({
+  reducer: reducerRef(c.reducer),
+  head: headRef(c.head, { use: "cole-mlp", params: { loss: c.loss, epochs: c.epochs } })
+})
 
 export const CvConfig = Schema.Struct({
   space: Schema.String,
@@ -87,6 +106,7 @@ export const cvPipeline = (o: CvConfig) => {
   const labels = o.objective.startsWith("labels:") ? ImportLabels.labelsParams({ space: o.space, file: o.objective.slice("labels:".length) }) : undefined
   const evaluator = Nb201Benchmark.layer({ objective: o.objective, ...(o.nb201 === undefined ? {} : { location: o.nb201 }) })
   return Pipeline.make("cv", Effect.gen(function*() {
+    yield* Effect.forEach(o.configurations, (c) => check(components(c)), { discard: true })
     const { architectures } = yield* Pipeline.node(Architectures, {}, {
       layer: labels === undefined ? SpaceSteps.architectures({ space: o.space }) : ImportLabels.architectures(labels)
     })
@@ -100,7 +120,7 @@ export const cvPipeline = (o: CvConfig) => {
         const featuresKey = JSON.stringify([c.representation, c.text ?? {}])
         const features = shared.get(featuresKey) ?? (yield* featuresOf(o.space, c.representation, o.archs, architectures, c.text))
         shared.set(featuresKey, features)
-        const layer = crossValidate({ repeats: o.repeats, budgets: [...o.budgets], components: components(c.reducer), loss: c.loss, epochs: c.epochs })
+        const layer = crossValidate({ repeats: o.repeats, budgets: [...o.budgets], ...components(c) })
         const { trials } = yield* Pipeline.node(CrossValidate, { features, objective }, { id: `cv ${configurationName(c)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trials))
       }), { concurrency: 1 })

@@ -17,32 +17,48 @@ import { CommandEvaluator } from "../steps/CommandEvaluator.ts"
 import { Nb201Benchmark } from "../steps/Evaluator.ts"
 import { Architectures, Evaluate, OpenSearch, Search } from "../steps/Services.ts"
 import * as SpaceSteps from "../steps/SpaceSteps.ts"
+import { check, headRef, parse, reducerRef, Spec, specName } from "./ComponentSpec.ts"
 import { InvalidConfiguration } from "./InvalidConfiguration.ts"
 import { featuresOf, isEmbedding } from "./Representation.ts"
 
 /** What an arm varies; the objective, trials, budget and seed are shared by all arms. */
 export const Arm = Schema.Struct({
   representation: Schema.String,
-  algorithm: Schema.Literals(["bananas", "re", "random"]),
-  preset: Schema.Literals(["naslib-default", "cole-paper"])
+  /** `bananas`, `re`, `random`, or a user's strategy (`./mine.ts#strategy`). */
+  algorithm: Spec,
+  preset: Schema.Literals(["naslib-default", "cole-paper"]),
+  /** Refitted at every fit; default: `pca128` for embeddings and in open searches, else none. */
+  reducer: Schema.optional(Spec),
+  /** The surrogate head; default: the preset's MLP ensemble. */
+  head: Schema.optional(Spec)
 })
 export type Arm = typeof Arm.Type
 
 /** The settings an arm can change by name, as `--compare` and search ablation axes spell them. */
-export const ARM_SETTINGS = ["representation", "algorithm", "preset"] as const
+export const ARM_SETTINGS = ["representation", "algorithm", "preset", "reducer", "head"] as const
 
-/** `arm` with one setting changed (`algorithm=re`), checked by the Schema. */
-export const withArmSetting = (arm: Arm, key: string, value: string) => {
-  const setting = `${key}=${value}`
-  if (!(ARM_SETTINGS as ReadonlyArray<string>).includes(key) || value === "") {
-    return Effect.fail(new InvalidConfiguration({ setting, problem: `expected one of ${ARM_SETTINGS.map((s) => `${s}=…`).join(", ")}` }))
+/** `arm` with one setting changed (`algorithm=re`, `head=gp`), checked by the Schema. */
+export const withArmSetting = Effect.fnUntraced(function*(arm: Arm, key: string, raw: string | Spec) {
+  const setting = `${key}=${typeof raw === "string" ? raw : specName(raw)}`
+  if (!(ARM_SETTINGS as ReadonlyArray<string>).includes(key) || raw === "") {
+    return yield* new InvalidConfiguration({ setting, problem: `expected one of ${ARM_SETTINGS.map((s) => `${s}=…`).join(", ")}` })
   }
-  return Schema.decodeUnknownEffect(Arm)({ ...arm, [key]: value }).pipe(
+  const value = yield* parse(raw).pipe(Effect.mapError((problem) => new InvalidConfiguration({ setting, problem })))
+  return yield* Schema.decodeUnknownEffect(Arm)({ ...arm, [key]: value }).pipe(
     Effect.mapError((e) => new InvalidConfiguration({ setting, problem: e.message.replace(/\s*\n\s*/g, " ") }))
   )
+})
+
+const ALGORITHM_NAMES: Readonly<Record<string, string>> = { bananas: "BANANAS", re: "RE", random: "random" }
+
+export const armName = (a: Arm) => {
+  const algorithm = typeof a.algorithm === "string" && a.algorithm in ALGORITHM_NAMES ? ALGORITHM_NAMES[a.algorithm] : specName(a.algorithm)
+  const components = [a.reducer, a.head].flatMap((s) => (s === undefined ? [] : [specName(s)]))
+  return [algorithm, a.representation, a.preset, ...components].join(" · ")
 }
 
-export const armName = (a: Arm) => `${a.algorithm === "bananas" ? "BANANAS" : a.algorithm === "re" ? "RE" : "random"} · ${a.representation} · ${a.preset}`
+/** The settings every arm shares; `pca` (when given) is the default reducer: PCA to that many components, 0 = none. */
+export type SharedSettings = Omit<Params, "space" | "algorithm" | "preset" | "reducer" | "head"> & { readonly pca: number | undefined }
 
 export interface SearchOptions {
   readonly space: string
@@ -50,11 +66,29 @@ export interface SearchOptions {
   readonly nb201: string | undefined
   readonly archs: string | undefined
   readonly arms: ReadonlyArray<Arm>
-  readonly settings: Omit<Params, "space" | "algorithm" | "preset" | "pca"> & { readonly pca: number | undefined }
+  readonly settings: SharedSettings
 }
+
+/** The search step's strategy, reducer and head for an arm; `reduce` says whether the default reducer is PCA 128. */
+export const armComponents = (arm: Arm, settings: SharedSettings, reduce: boolean) => {
+  const pca = settings.pca ?? (reduce ? 128 : 0)
+  const { pca: _pca, ...shared } = settings
+  return {
+    ...shared,
+    algorithm: typeof arm.algorithm === "string" ? { use: arm.algorithm } : arm.algorithm,
+    preset: arm.preset,
+    reducer: reducerRef(arm.reducer ?? (pca > 0 ? `pca${pca}` : "none")),
+    ...(arm.head === undefined ? {} : { head: headRef(arm.head, { use: "mlp-ensemble", params: { preset: arm.preset, epochs: settings.epochs } }) })
+  }
+}
+
+/** Every arm's components loaded once before anything runs. */
+const checkArms = (arms: ReadonlyArray<Arm>, settings: SharedSettings) =>
+  Effect.forEach(arms, (arm) => check(armComponents(arm, settings, true)), { discard: true })
 
 export const searchPipeline = (o: SearchOptions) =>
   Pipeline.make("search", Effect.gen(function*() {
+    yield* checkArms(o.arms, o.settings)
     const { architectures } = yield* Pipeline.node(Architectures, {})
     const { objective } = yield* Pipeline.node(Evaluate, { architectures })
     const values = (yield* Pipeline.load(objective)).columns.value
@@ -62,8 +96,7 @@ export const searchPipeline = (o: SearchOptions) =>
       Effect.gen(function*() {
         const features = yield* featuresOf(o.space, arm.representation, o.archs, architectures)
         // Embeddings get a fresh PCA(min(128, n)) at every fit (the cole arm); encodings are used as they are.
-        const pca = o.settings.pca ?? (isEmbedding(arm.representation) ? 128 : 0)
-        const layer = search({ ...o.settings, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca })
+        const layer = search({ ...armComponents(arm, o.settings, isEmbedding(arm.representation)), space: o.space })
         const { trajectory } = yield* Pipeline.node(Search, { features, objective }, { id: `search ${armName(arm)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trajectory))
       }), { concurrency: 1 })
@@ -90,13 +123,14 @@ export interface OpenSearchOptions {
  */
 export const openSearchPipeline = (o: OpenSearchOptions) =>
   Pipeline.make("search", Effect.gen(function*() {
+    yield* checkArms(o.arms, o.settings)
     const evaluator = CommandEvaluator.layer({ command: o.command, timeout: o.timeout, space: o.space, dependencies: o.dependencies })
     const arms = yield* Effect.forEach(o.arms, (arm) =>
       Effect.gen(function*() {
         const featurizer = arm.representation.startsWith("onnx:")
           ? { representation: "onnx" as const, model: path.resolve(arm.representation.slice("onnx:".length)) }
           : { representation: "hashed-ngram" as const }
-        const layer = openSearch({ ...o.settings, ...featurizer, space: o.space, algorithm: arm.algorithm, preset: arm.preset, pca: o.settings.pca ?? 128, failureValue: o.failureValue })
+        const layer = openSearch({ ...armComponents(arm, o.settings, true), ...featurizer, space: o.space, failureValue: o.failureValue })
           .pipe(Layer.provide(evaluator))
         const { trajectory } = yield* Pipeline.node(OpenSearch, {}, { id: `search ${armName(arm)}`, layer })
         return Artifact.toRows(yield* Pipeline.load(trajectory))

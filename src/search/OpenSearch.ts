@@ -139,4 +139,4 @@ export const identity = implementation
 
 /** The open search with the given settings over the defaults (BANANAS, `cole-paper`, PCA 128, one trial of 500). */
 export const openSearch = (options: Partial<OpenParams> = {}) =>
-  implementation({ ...defaults, pca: 128, representation: "hashed-ngram", failureValue: 0, ...options })
+  implementation({ ...defaults, reducer: { use: "pca", params: { components: 128 } }, representation: "hashed-ngram", failureValue: 0, ...options })

@@ -1,5 +1,6 @@
 /**
- * The `search` step: T trials of BANANAS, regularized evolution or random search on a representation
+ * The `search` step: T trials of a search strategy (BANANAS, regularized evolution, random search, or a
+ * user's) on a representation
  * (any Features artifact) and an objective (any Objective artifact). Trials run concurrently; each is a
  * chain of cached batches (the initial design, then one per surrogate fit, whose fit runs on the
  * Executor's workers), so a killed search resumes mid-trial and ends with the same trajectory, and
@@ -7,8 +8,11 @@
  */
 import { Effect, Schema } from "effect"
 import { type Features, type Objective, Trajectory } from "../../schemas/Tables.ts"
+import * as Components from "../components/registry.ts"
+import type * as Strategy from "../components/Strategy.ts"
 import * as Artifact from "../core/Artifact.ts"
-import { Executor } from "../core/Executor.ts"
+import * as Component from "../core/Component.ts"
+import { Executor, type TaskFailed } from "../core/Executor.ts"
 import * as Hash from "../core/Hash.ts"
 import { tracked } from "../core/Progress.ts"
 import * as Shards from "../core/Shards.ts"
@@ -25,37 +29,56 @@ const FIT_TASK = { module: new URL("./Surrogate.ts", import.meta.url).href, fn: 
 
 export const Params = Schema.Struct({
   space: Schema.String,
-  algorithm: Schema.Literals(["bananas", "re", "random"]),
+  /** The search strategy: `{ use: "bananas" }`, `"re"`, `"random"`, or a user's (`./mine.ts#strategy`). */
+  algorithm: Component.Ref,
   preset: Schema.Literals(["naslib-default", "cole-paper"]),
   trials: Schema.Int.check(Schema.isGreaterThan(0)),
   /** Trial i uses seed `seed + i`. */
   seed: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
   budget: Schema.Int.check(Schema.isGreaterThan(0)),
-  /** A fresh PCA(min(pca, n)) of the features at every fit (the cole arm); 0 = features as they are. */
-  pca: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
+  /** Refitted on the evaluated rows at every fit (the cole arm: `{ use: "pca", params: { components: 128 } }`). */
+  reducer: Component.Ref,
+  /** The surrogate head; absent: the preset's MLP ensemble trained for `epochs`. */
+  head: Schema.optional(Component.Ref),
   acquisition: Schema.Literals(["its", "ucb", "ei", "exploit"]),
   generator: Schema.Literals(["mutation", "random"]),
   mutationMode: Schema.Literals(["naslib-chain", "star"]),
   dedupe: Schema.Boolean,
-  /** Ensemble training epochs; 0 = the preset's (quick experiments and tests set fewer). */
+  /** The preset's ensemble's training epochs; 0 = the preset's (quick experiments and tests set fewer). */
   epochs: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))
 })
 export type Params = typeof Params.Type
 
 export const defaults = {
   space: "nb201",
-  algorithm: "bananas",
+  algorithm: { use: "bananas" },
   preset: "cole-paper",
   trials: 1,
   seed: 0,
   budget: 500,
-  pca: 0,
+  reducer: { use: "identity" },
   acquisition: "its",
   generator: "mutation",
   mutationMode: "naslib-chain",
   dedupe: false,
   epochs: 0
 } as const satisfies Params
+
+/** The search's strategy, reducer and head, located (for the workers) and identified (for the keys). */
+export const components = Effect.fn("Search.components")(function*(params: Params) {
+  const head = params.head ?? { use: "mlp-ensemble", params: { preset: presets[params.preset].ensemble, epochs: params.epochs } }
+  const located = {
+    algorithm: yield* Components.locate.strategy(params.algorithm),
+    reducer: yield* Components.locate.reducer(params.reducer),
+    head: yield* Components.locate.head(head)
+  }
+  const identity = {
+    algorithm: yield* Component.identity(located.algorithm),
+    reducer: yield* Component.identity(located.reducer),
+    head: yield* Component.identity(located.head)
+  }
+  return { located, identity }
+})
 
 /** Where a search gets objective values and feature rows: a precomputed pool, or on demand. */
 export interface Oracle<E> {
@@ -66,72 +89,66 @@ export interface Oracle<E> {
   readonly trajectory?: { readonly table: Artifact.Table<any>; readonly columns: (arch: string) => Record<string, unknown> }
 }
 
-
-/** The trials of a search, each a chain of cached batches, on any oracle. */
+/** The trials of a search, each a chain of cached batches its strategy records, on any oracle. */
 export const runTrials = <P extends Params, E>(params: P, context: Step.RunContext, oracle: Oracle<E>) =>
   Effect.gen(function*() {
     const space = yield* getSpace(params.space)
     const executor = yield* Executor
+    const { located, identity } = yield* components(params)
+    const strategy = (yield* Component.load<Strategy.Strategy>(located.algorithm)).instance
     const preset = presets[params.preset]
     const generator: Candidates.Options = params.generator === "random"
       ? { kind: "random", candidates: preset.candidates.candidates }
       : { ...preset.candidates, mode: params.mutationMode }
-    // A batch's result depends on everything but the number of trials (and the trial's seed is the unit's).
-    const { trials: _trials, seed: _seed, ...unitParams } = params
-    const guarded = <A>(f: () => A) => Effect.try({ try: f, catch: (e) => (e instanceof InvalidStepInput ? e : new InvalidStepInput({ step: "search", problem: String(e) })) })
-    const evaluated = (trial: number, before: Trial.History, archs: ReadonlyArray<string>, choices?: ReadonlyArray<Trial.Choice>) =>
-      Effect.map(oracle.values(archs), (values) => Trial.evaluate(trial, before, archs, values, choices))
+    // A batch's result depends on everything but the number of trials (and the trial's seed is the unit's);
+    // components enter by their identity (a user's module by its content, not its path).
+    const { trials: _trials, seed: _seed, algorithm: _algorithm, reducer: _reducer, head: _head, ...settings } = params
+    const unitParams = { ...settings as Step.Json & object, components: identity }
     const table = oracle.trajectory?.table ?? Trajectory
     const withColumns = (records: Array<Trial.Record>) =>
       oracle.trajectory === undefined ? records : records.map((r) => ({ ...r, ...oracle.trajectory!.columns(r.arch) }))
 
-    const runTrial = (trial: number) =>
+    const runTrial = (index: number) =>
       Effect.gen(function*() {
-        const seed = params.seed + trial
+        const seed = params.seed + index
         const records: Array<Trial.Record> = []
-        const batch = <BE>(index: number, produce: Effect.Effect<Array<Trial.Record>, BE>) =>
-          Shards.unit(context, {
-            step: `${context.preimage.step}.batch`,
-            label: `${context.node}[trial ${trial}, batch ${index}]`,
-            params: unitParams as Step.Json,
-            inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch: index }) },
-            table,
-            produce: produce.pipe(Effect.map((r) => Artifact.fromRows(table, withColumns(r))))
-          }).pipe(Effect.map(({ frame }) => records.push(...(Artifact.toRows(frame) as Array<Trial.Record>))))
-        const empty: Trial.History = { archs: [], values: [] }
-        if (params.algorithm === "random") {
-          yield* batch(0, Effect.flatMap(guarded(() => Trial.randomDesign(space, seed, params.budget)), (archs) => evaluated(trial, empty, archs)))
-        } else if (params.algorithm === "re") {
-          const valueOf = (arch: string) => Effect.map(oracle.values([arch]), (v) => v[0]!)
-          yield* batch(0, Effect.gen(function*() {
-            const run = yield* Trial.evolution(space, seed, params.budget, preset.population, preset.tournament, valueOf)
-            return Trial.evaluate(trial, empty, run.archs, run.values)
-          }))
-        } else {
-          yield* batch(0, Effect.flatMap(guarded(() => Trial.randomDesign(space, seed, Math.min(preset.initial, params.budget))), (archs) => evaluated(trial, empty, archs)))
-          for (let fit = 1; records.length < params.budget; fit++) {
-            const d = Trial.history(records)
-            yield* batch(fit, Effect.gen(function*() {
-              const plan = yield* guarded(() => Trial.plan(space, generator, params.dedupe, seed, fit, d))
-              if (plan.fill !== undefined) return yield* evaluated(trial, d, [plan.fill])
+        const trial: Strategy.Trial<E | Shards.UnitError | TaskFailed> = {
+          space,
+          seed,
+          budget: params.budget,
+          preset,
+          generator,
+          acquisition: params.acquisition,
+          dedupe: params.dedupe,
+          batch: (batch, produce) =>
+            Shards.unit(context, {
+              step: `${context.preimage.step}.batch`,
+              label: `${context.node}[trial ${index}, batch ${batch}]`,
+              params: unitParams,
+              inputs: { ...context.preimage.inputs, unit: Hash.digestJson({ seed, batch }) },
+              table,
+              produce: produce.pipe(Effect.map((r) => Artifact.fromRows(table, withColumns(r))))
+            }).pipe(Effect.map(({ frame }) => void records.push(...(Artifact.toRows(frame) as Array<Trial.Record>)))),
+          history: () => Trial.history(records),
+          record: (before, archs, values, choices) => Trial.evaluate(index, before, archs, values, choices),
+          evaluate: (before, archs, choices) => Effect.map(oracle.values(archs), (values) => Trial.evaluate(index, before, archs, values, choices)),
+          value: (arch) => Effect.map(oracle.values([arch]), (v) => v[0]!),
+          predict: (fit, seen, candidates) =>
+            Effect.gen(function*() {
               const input: FitInput = {
-                preset: preset.ensemble,
-                epochs: params.epochs,
-                x: yield* oracle.rows(d.archs),
-                y: Float64Array.from(d.values),
-                candidates: yield* oracle.rows(plan.candidates),
+                reducer: located.reducer,
+                head: located.head,
+                x: yield* oracle.rows(seen.archs),
+                y: Float64Array.from(seen.values),
+                candidates: yield* oracle.rows(candidates),
                 d: oracle.width,
-                pca: params.pca,
                 seed,
                 fit
               }
-              const out = yield* executor.run<FitInput, FitOutput>(FIT_TASK, input)
-              const k = Math.min(preset.k, params.budget - d.archs.length)
-              const chosen = Trial.choose(fit, plan.candidates, out.mu, out.sigma, Math.max(...d.values), params.acquisition, k, seed)
-              return yield* evaluated(trial, d, chosen.map((c) => c.arch), chosen.map((c) => c.choice))
-            }))
-          }
+              return yield* executor.run<FitInput, FitOutput>(FIT_TASK, input)
+            })
         }
+        yield* strategy.run(trial)
         return records
       })
 
@@ -181,6 +198,8 @@ const implementation = Step.implement(Search, {
   version: 3,
   params: Params,
   sources: [import.meta.url],
+  // The components' identities: a user's module enters by the fingerprint of what it reaches.
+  environment: (params) => Effect.map(components(params), ({ identity }) => ({ components: identity })),
   run: ({ features, objective }, params, context) => runTrials(params, context, tableOracle(features, objective))
 })
 

@@ -1,23 +1,21 @@
 /**
- * One BANANAS surrogate fit (docs/search.md), as an Executor task: optionally a fresh
- * PCA on the training rows, then the M-member MLP ensemble trained from scratch, then μ and σ of every
- * candidate and each member's training MAE. Plain data in and out, so it runs on a worker thread.
+ * One BANANAS surrogate fit (docs/search.md), as an Executor task: the reducer fitted afresh on the
+ * training rows, the head trained from scratch on them, then μ and σ of every candidate. The reducer
+ * and head arrive located (module, export, params) and are built here, so a user's components run on
+ * the worker threads like the built-ins.
  */
-import * as Pca from "../steps/reduce/Pca.ts"
-import * as Ensemble from "../steps/surrogate/Ensemble.ts"
-import { moments } from "./Acquisition.ts"
+import type { Head } from "../components/Head.ts"
+import type { Reducer } from "../components/Reducer.ts"
+import * as Component from "../core/Component.ts"
 
 export interface FitInput {
-  readonly preset: Ensemble.Preset["name"]
-  /** 0 = the preset's. */
-  readonly epochs: number
+  readonly reducer: Component.Located
+  readonly head: Component.Located
   /** Training rows (n × d) in evaluation order and their objective values. */
   readonly x: Float32Array
   readonly y: Float64Array
   readonly candidates: Float32Array
   readonly d: number
-  /** PCA components (k = min(pca, n, d)) refitted here; 0 = the features as they are. */
-  readonly pca: number
   readonly seed: number
   readonly fit: number
 }
@@ -25,30 +23,19 @@ export interface FitInput {
 export interface FitOutput {
   readonly mu: Float64Array
   readonly sigma: Float64Array
-  readonly mae: Array<number>
+  /** The reduced width the head saw. */
   readonly width: number
 }
 
-export const fitPredict = (input: FitInput): FitOutput => {
+/** The fit with built components; the head's streams are named by the trial seed and the fit. */
+export const fitPredictWith = (reducer: Reducer, head: Head, input: Omit<FitInput, "reducer" | "head">): FitOutput => {
   const n = input.y.length
   const c = input.candidates.length / input.d
-  let train: ArrayLike<number> = input.x
-  let candidates: ArrayLike<number> = input.candidates
-  let width = input.d
-  if (input.pca > 0) {
-    const model = Pca.fit(input.x, n, input.d, input.pca, { seed: input.seed })
-    train = Pca.transform(model, input.x, n)
-    candidates = Pca.transform(model, input.candidates, c)
-    width = model.k
-  }
-  const preset = { ...Ensemble.presets[input.preset], ...(input.epochs > 0 ? { epochs: input.epochs } : {}) }
-  const members = Ensemble.fit(preset, train, input.y, n, width, input.seed, input.fit)
-  const mae = members.map((m) => {
-    const p = Ensemble.predict([m], train, n)[0]!
-    let sum = 0
-    for (let i = 0; i < n; i++) sum += Math.abs(p[i]! - input.y[i]!)
-    return sum / n
-  })
-  const { mu, sigma } = moments(Ensemble.predict(members, candidates, c), c)
-  return { mu, sigma, mae, width }
+  const fitted = reducer.fit(input.x, n, input.d, input.seed)
+  const predictor = head.fit(fitted.transform(input.x, n), input.y, n, fitted.width, { seed: input.seed, path: [String(input.fit)] })
+  const { mean, sd } = predictor.predict(fitted.transform(input.candidates, c), c)
+  return { mu: mean, sigma: sd, width: fitted.width }
 }
+
+export const fitPredict = async (input: FitInput): Promise<FitOutput> =>
+  fitPredictWith(await Component.build<Reducer>(input.reducer), await Component.build<Head>(input.head), input)

@@ -1,5 +1,6 @@
 /** The step services of the search-space part of the pipeline: what each step takes and gives. */
 import { Architectures as ArchTable, CodeText, Features, Objective, OpenTrajectory, Trajectory, Trials } from "../../schemas/Tables.ts"
+import type { InvalidComponent } from "../core/Component.ts"
 import type { ArchParseError, InvalidTranspileOptions, UnknownEncoding } from "../core/Space.ts"
 import * as Step from "../core/Step.ts"
 import type { UnknownSpace } from "../spaces/registry.ts"
@@ -47,7 +48,7 @@ export class Reduce extends Step.Service<Reduce, InvalidStepInput>()("reduce", {
 }) {}
 
 /** Repeated stratified 10-fold cross-validation of a surrogate on features and an objective. */
-export class CrossValidate extends Step.Service<CrossValidate, InvalidStepInput>()("cross-validate", {
+export class CrossValidate extends Step.Service<CrossValidate, InvalidStepInput | InvalidComponent>()("cross-validate", {
   inputs: { features: Features, objective: Objective },
   outputs: { trials: Trials }
 }) {}
@@ -62,13 +63,13 @@ export class ImportFeatures extends Step.Service<ImportFeatures, UnknownSpace | 
  * Search where no table exists (einspace, a user's space): candidates are featurized as they are
  * generated and evaluated by the Evaluator layer as they are chosen. Every evaluation, in order.
  */
-export class OpenSearch extends Step.Service<OpenSearch, UnknownSpace | InvalidStepInput | EmbedderError>()("search-open", {
+export class OpenSearch extends Step.Service<OpenSearch, UnknownSpace | InvalidStepInput | EmbedderError | InvalidComponent>()("search-open", {
   inputs: {},
   outputs: { trajectory: OpenTrajectory }
 }) {}
 
 /** Architecture search trials on a representation and an objective: every evaluation, in order. */
-export class Search extends Step.Service<Search, UnknownSpace | InvalidStepInput>()("search", {
+export class Search extends Step.Service<Search, UnknownSpace | InvalidStepInput | InvalidComponent>()("search", {
   inputs: { features: Features, objective: Objective },
   outputs: { trajectory: Trajectory }
 }) {}

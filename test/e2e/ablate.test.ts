@@ -38,7 +38,7 @@ describe("cole ablate", () => {
     expect(unitStatuses(store, "cross-validate")[1]!.filter((s) => s === "hit")).toHaveLength(4)
 
     const unknown = await cole(["ablate", "verbosity", "--store", store, "--axis", "width=1,2"])
-    expect(unknown.stderr.trim()).toBe("cole: --axis width=1,2: \"width\" is not an axis; expected one of representation, mode, addon, pooling, reducer, loss, epochs")
+    expect(unknown.stderr.trim()).toBe("cole: --axis width=1,2: \"width\" is not an axis; expected one of representation, mode, addon, pooling, reducer, head, loss, epochs")
     const needsModel = await cole(["ablate", "pooling", "--store", store], { COLE_MODEL: "" })
     expect(needsModel.code).not.toBe(0)
   }, 240_000)

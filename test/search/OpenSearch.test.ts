@@ -53,8 +53,8 @@ describe("open search on einspace", () => {
   it.live("regularized evolution and random search run on the same space and evaluator", () =>
     Effect.gen(function*() {
       const store = tempDir()
-      const { value: random } = yield* Pipeline.run(pipeline({ algorithm: "random", budget: 60 })).pipe(Effect.provide(platform(store)))
-      const { value: re } = yield* Pipeline.run(pipeline({ algorithm: "re", budget: 60, preset: "naslib-default" })).pipe(Effect.provide(platform(store)))
+      const { value: random } = yield* Pipeline.run(pipeline({ algorithm: { use: "random" }, budget: 60 })).pipe(Effect.provide(platform(store)))
+      const { value: re } = yield* Pipeline.run(pipeline({ algorithm: { use: "re" }, budget: 60, preset: "naslib-default" })).pipe(Effect.provide(platform(store)))
       assert.strictEqual(random.length, 60)
       assert.strictEqual(re.length, 60)
       // Both start from the same initial design (stream init); RE's P = 30, then mutations.

@@ -57,13 +57,13 @@ describe("search step", () => {
 
   it.live("random search and regularized evolution share the initial design (stream init); RE with P ≥ B is random search", () =>
     Effect.gen(function*() {
-      const { value: random } = yield* Pipeline.run(searchPipeline({ algorithm: "random", trials: 2, budget: 100 }))
-      const { value: re } = yield* Pipeline.run(searchPipeline({ algorithm: "re", trials: 2, budget: 100, preset: "cole-paper" }))
+      const { value: random } = yield* Pipeline.run(searchPipeline({ algorithm: { use: "random" }, trials: 2, budget: 100 }))
+      const { value: re } = yield* Pipeline.run(searchPipeline({ algorithm: { use: "re" }, trials: 2, budget: 100, preset: "cole-paper" }))
       const { value: bananas } = yield* Pipeline.run(searchPipeline({ trials: 2, budget: 20 }))
       // cole-paper's P = 100 ≥ 100 evaluations: RE never leaves its random phase.
       assert.deepStrictEqual(re.map((r) => r.arch), random.map((r) => r.arch))
       assert.deepStrictEqual(bananas.map((r) => r.arch), random.filter((r) => r.t <= 20).map((r) => r.arch))
-      const { value: evolved } = yield* Pipeline.run(searchPipeline({ algorithm: "re", trials: 1, budget: 100, preset: "naslib-default" }))
+      const { value: evolved } = yield* Pipeline.run(searchPipeline({ algorithm: { use: "re" }, trials: 1, budget: 100, preset: "naslib-default" }))
       // P = 30: after 30 random architectures every child is one edit from a population member.
       assert.deepStrictEqual(evolved.slice(0, 30).map((r) => r.arch), random.filter((r) => r.trial === 0).slice(0, 30).map((r) => r.arch))
     }).pipe(Effect.provide(platform())), 120_000)
@@ -86,7 +86,7 @@ describe("search step", () => {
         return at.reduce((s, r) => s + r.incumbent, 0) / at.length
       }
       const { value: bananas } = yield* Pipeline.run(searchPipeline(options))
-      const { value: random } = yield* Pipeline.run(searchPipeline({ ...options, algorithm: "random" }))
+      const { value: random } = yield* Pipeline.run(searchPipeline({ ...options, algorithm: { use: "random" } }))
       assert.isAbove(mean(bananas), mean(random))
     }).pipe(Effect.provide(Layer.mergeAll(Store.layer(tempDir()), Executor.local({ workers: 2 }), Progress.silent))), 300_000)
 

@@ -135,7 +135,7 @@ const cvPipeline = (representation: "layer-onehot" | "hashed-ngram") =>
     SpaceSteps.transpile({ space: "toy-chain", options: {} }),
     HashedNgramEmbedder.layer({ dims: 256, n: 2, weighting: "sublinear-tfidf" }),
     SpaceSteps.encode({ space: "toy-chain", encoding: "layer-onehot" }),
-    crossValidate({ repeats: 1, budgets: [20, 100], components: 0, loss: "hinge", epochs: 30 })
+    crossValidate({ repeats: 1, budgets: [20, 100], reducer: { use: "identity" }, head: { use: "cole-mlp", params: { loss: "hinge", epochs: 30 } } })
   ).pipe(Layer.provide(withSpaces(toySpace))))
 
 const searchPipeline = Pipeline.make("toy-search", Effect.gen(function*() {

@@ -46,7 +46,7 @@ describe("a search with a command evaluator", () => {
       const pipeline = Pipeline.make("command-search", Effect.gen(function*() {
         const { trajectory } = yield* Pipeline.node(OpenSearch, {})
         return Artifact.toRows(yield* Pipeline.load(trajectory))
-      }), openSearch({ space: "einspace", algorithm: "random", budget: 40, failureValue: -1 }).pipe(Layer.provide(evaluator)))
+      }), openSearch({ space: "einspace", algorithm: { use: "random" }, budget: 40, failureValue: -1 }).pipe(Layer.provide(evaluator)))
       const platform = Layer.mergeAll(Store.layer(path.join(dir, "store")), Executor.inline, Progress.silent)
       const { value: rows } = yield* Pipeline.run(pipeline).pipe(Effect.provide(platform))
       assert.strictEqual(rows.length, 40)
@@ -88,7 +88,7 @@ describe("a search with a command evaluator", () => {
       const pipeline = Pipeline.make("dependent-search", Effect.gen(function*() {
         const { trajectory } = yield* Pipeline.node(OpenSearch, {})
         return Artifact.toRows(yield* Pipeline.load(trajectory)).map((r) => r.value)
-      }), openSearch({ space: "einspace", algorithm: "random", budget: 6, failureValue: -1 }).pipe(
+      }), openSearch({ space: "einspace", algorithm: { use: "random" }, budget: 6, failureValue: -1 }).pipe(
         Layer.provide(CommandEvaluator.layer({ command: `sh ${script}`, timeout: 20, space: "einspace", dependencies: [config] }))
       ))
       const platform = Layer.mergeAll(Store.layer(path.join(dir, "store")), Executor.inline, Progress.silent)

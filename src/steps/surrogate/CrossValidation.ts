@@ -3,10 +3,11 @@
  * the full target, stratified folds per repeat, the budgets derived from the pool, the nested training
  * subsamples of one (repeat, fold), and one trial (PCA → MLP head → Kendall τ-b on the held-out fold).
  */
+import type { Head } from "../../components/Head.ts"
+import type { Reducer } from "../../components/Reducer.ts"
+import * as Component from "../../core/Component.ts"
 import * as Rng from "../../core/Rng.ts"
-import * as Pca from "../reduce/Pca.ts"
 import { tauB } from "./Kendall.ts"
-import * as Mlp from "./Mlp.ts"
 
 /** Quantile edges (0, 0.2, …, 1; linear interpolation) of the full target, and each value's bin. */
 export const bins = (y: ArrayLike<number>): Int32Array => {
@@ -40,9 +41,18 @@ export const folds = (binOf: Int32Array, repeat: number, k = 10): Int32Array => 
   return fold
 }
 
-/** ⌈pool / 4^j⌉ for j = 5 … 1: [14, 55, 220, 879, 3516] for NB201's smaller pool of 14,062. */
-export const budgets = (pool: number, levels = 5): Array<number> =>
-  Array.from({ length: levels }, (_, i) => Math.ceil(pool / 4 ** (levels - i)))
+/** The smallest default budget: below it a head barely trains and τ is often undefined. */
+export const MIN_BUDGET = 10
+
+/**
+ * ⌈pool / 4^j⌉ for j = 5 … 1, those below MIN_BUDGET left out (the whole pool if none is left):
+ * [14, 55, 220, 879, 3516] for NB201's smaller pool of 14,062, [17, 68] for a pool of 269.
+ */
+export const budgets = (pool: number, levels = 5): Array<number> => {
+  const all = Array.from({ length: levels }, (_, i) => Math.ceil(pool / 4 ** (levels - i)))
+  const kept = [...new Set(all.filter((b) => b >= MIN_BUDGET))]
+  return kept.length > 0 ? kept : [pool]
+}
 
 /** The pool's permutation of trial (r, f): the subsample for budget N is its first N entries. */
 export const permutation = (poolSize: number, repeat: number, fold: number): Int32Array => {
@@ -57,25 +67,6 @@ export const permutation = (poolSize: number, repeat: number, fold: number): Int
   return order
 }
 
-/** The COLE head (docs/surrogate.md): 3 × [Linear 128 → LeakyReLU → Dropout 0.1] → Linear 1, Adam 1e-3, clip 1. */
-export const colePreset = (inputs: number, loss: "hinge" | "mse"): Mlp.Config => ({
-  inputs,
-  hiddenLayers: 3,
-  width: 128,
-  activation: "leaky-relu",
-  dropout: 0.1,
-  init: "pytorch",
-  loss,
-  margin: 0.1,
-  pairsPerItem: 4,
-  l1: 0,
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  clip: 1
-})
-
 export interface TrialInput {
   readonly x: Float32Array
   readonly d: number
@@ -83,9 +74,8 @@ export interface TrialInput {
   /** Training rows (pool positions already resolved to row indices), in training order. */
   readonly train: ReadonlyArray<number>
   readonly test: ReadonlyArray<number>
-  readonly components: number | undefined
-  readonly loss: "hinge" | "mse"
-  readonly epochs: number
+  readonly reducer: Component.Located
+  readonly head: Component.Located
   readonly seed: number
 }
 
@@ -99,34 +89,27 @@ export interface TrialResult {
   readonly tau: number
   readonly undefinedTau: boolean
   readonly mse: number
-  readonly steps: number
-  readonly skipped: number
 }
 
-/** One trial: PCA on the training rows (if asked), the head trained in subsample order, τ-b on test. */
-export const trial = (input: TrialInput): TrialResult => {
-  let train: Float32Array | Float64Array = rows(input.x, input.d, input.train)
-  let test: Float32Array | Float64Array = rows(input.x, input.d, input.test)
-  let width = input.d
-  if (input.components !== undefined) {
-    // The projections go to the head as they are (it trains in single precision anyway).
-    const model = Pca.fit(train, input.train.length, input.d, input.components)
-    train = Pca.transform(model, train, input.train.length)
-    test = Pca.transform(model, test, input.test.length)
-    width = model.k
-  }
+/**
+ * One trial with built components: the reducer fitted on the training rows (seed 0 in every trial),
+ * the head trained in subsample order on the trial's seed, τ-b of its mean on the test rows.
+ */
+export const trialWith = (reducer: Reducer, head: Head, input: Omit<TrialInput, "reducer" | "head">): TrialResult => {
+  const train = rows(input.x, input.d, input.train)
+  const test = rows(input.x, input.d, input.test)
+  const fitted = reducer.fit(train, input.train.length, input.d, 0)
   const yTrain = input.train.map((r) => input.y[r]!)
   const yTest = input.test.map((r) => input.y[r]!)
-  const streams = {
-    init: Rng.make(input.seed, "mlp-init"),
-    batches: Rng.make(input.seed, "batch-order"),
-    dropout: Rng.make(input.seed, "dropout")
-  }
-  const model = Mlp.train(colePreset(width, input.loss), { epochs: input.epochs, batchSize: 32, shuffle: false, standardize: true }, train, yTrain, input.train.length, streams)
-  const prediction = Mlp.predict(model, test, input.test.length)
+  const predictor = head.fit(fitted.transform(train, input.train.length), yTrain, input.train.length, fitted.width, { seed: input.seed, path: [] })
+  const prediction = predictor.predict(fitted.transform(test, input.test.length), input.test.length).mean
   const finite = prediction.every(Number.isFinite)
   const tau = finite ? tauB(yTest, prediction) : { tau: 0, undefined: true }
   let mse = 0
   for (let i = 0; i < yTest.length; i++) mse += (prediction[i]! - yTest[i]!) ** 2
-  return { tau: tau.tau, undefinedTau: tau.undefined || !finite, mse: mse / Math.max(yTest.length, 1), steps: model.steps, skipped: model.skipped }
+  return { tau: tau.tau, undefinedTau: tau.undefined || !finite, mse: mse / Math.max(yTest.length, 1) }
 }
+
+/** One trial as a worker task: the located reducer and head are built here, from their modules. */
+export const trial = async (input: TrialInput): Promise<TrialResult> =>
+  trialWith(await Component.build<Reducer>(input.reducer), await Component.build<Head>(input.head), input)

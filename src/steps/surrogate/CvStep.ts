@@ -6,7 +6,9 @@
  */
 import { Effect, Schema } from "effect"
 import { Trials } from "../../../schemas/Tables.ts"
+import * as Components from "../../components/registry.ts"
 import * as Artifact from "../../core/Artifact.ts"
+import * as Component from "../../core/Component.ts"
 import { Executor } from "../../core/Executor.ts"
 import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
@@ -19,25 +21,36 @@ import * as Cv from "./CrossValidation.ts"
 const TRIAL_STEP = "cross-validate.trial"
 const TRIAL_TASK = { module: new URL("./CrossValidation.ts", import.meta.url).href, fn: "trial" }
 
-const Params = Schema.Struct({
+export const Params = Schema.Struct({
   repeats: Schema.Int.check(Schema.isGreaterThan(0)),
   /** Training-subsample sizes; empty = derived from the pool (⌈pool / 4^j⌉, j = 5…1). */
   budgets: Schema.Array(Schema.Int.check(Schema.isGreaterThan(0))),
-  /** PCA components, or 0 for no reduction. */
-  components: Schema.Int.check(Schema.isGreaterThanOrEqualTo(0)),
-  loss: Schema.Literals(["hinge", "mse"]),
-  epochs: Schema.Int.check(Schema.isGreaterThan(0))
+  /** Fitted on each trial's training rows (`{ use: "pca", params: { components: 128 } }`, `{ use: "identity" }`). */
+  reducer: Component.Ref,
+  /** Trained on each trial's reduced training rows (`{ use: "cole-mlp", params: { loss, epochs } }`, `{ use: "gp" }`). */
+  head: Component.Ref
+})
+
+/** The reducer and head of a CV, located (for the workers) and identified (for the keys). */
+const components = Effect.fn("CrossValidate.components")(function*(params: typeof Params.Type) {
+  const reducer = yield* Components.locate.reducer(params.reducer)
+  const head = yield* Components.locate.head(params.head)
+  return { located: { reducer, head }, identity: { reducer: yield* Component.identity(reducer), head: yield* Component.identity(head) } }
 })
 
 export const crossValidate = Step.implement(CrossValidate, {
   implementation: "cole-head",
   // 3: Adam in its efficient form (new rounding of every trained head). 4: PCA on SymmetricEigen and
-  // block Lanczos (new rounding of every reduced input).
-  version: 4,
+  // block Lanczos (new rounding of every reduced input). 5: default budgets below 10 left out (small
+  // labelled pools; NB201's defaults are unchanged).
+  version: 5,
   params: Params,
   sources: [import.meta.url],
+  // The components' identities: a user's module enters by the fingerprint of what it reaches.
+  environment: (params) => Effect.map(components(params), ({ identity }) => ({ components: identity })),
   run: ({ features, objective }, params, context) =>
     Effect.gen(function*() {
+      const { located, identity } = yield* components(params)
       // Rows = the objective's architectures, in its order, each with its features.
       const rowOf = new Map(features.columns.arch.map((a, i) => [a, i]))
       const d = features.length === 0 ? 0 : features.columns.x.length / features.length
@@ -82,7 +95,7 @@ export const crossValidate = Step.implement(CrossValidate, {
               step: TRIAL_STEP,
               label: `${context.node}[${unit.repeat}/${unit.fold}/${unit.budget}]`,
               // Repeats and budgets stay out of a trial's key: adding either reuses every existing trial.
-              params: { components: params.components, loss: params.loss, epochs: params.epochs },
+              params: identity,
               inputs: { ...context.preimage.inputs, unit: Hash.digestJson(unit) },
               table: Trials,
               produce: executor.run<Cv.TrialInput, Cv.TrialResult>(TRIAL_TASK, {
@@ -91,9 +104,8 @@ export const crossValidate = Step.implement(CrossValidate, {
                 y,
                 train: plan.train,
                 test: plan.test,
-                components: params.components === 0 ? undefined : params.components,
-                loss: params.loss,
-                epochs: params.epochs,
+                reducer: located.reducer,
+                head: located.head,
                 seed: 42 + 1000 * unit.repeat + 100 * unit.fold
               }).pipe(Effect.map((r) =>
                 Artifact.fromRows(Trials, [{

@@ -38,13 +38,19 @@ export const config = (preset: Preset, inputs: number): Mlp.Config => ({
   clip: 0
 })
 
-/** Trains the M members; `seed` and `fit` name the streams, so refits and members never share draws. */
-export const fit = (preset: Preset, x: ArrayLike<number>, y: ArrayLike<number>, n: number, inputs: number, seed: number, fitIndex: number) =>
+/** Member m's stream `name`: the caller names the fit's streams, so refits and members never share draws. */
+export type Streams = (name: string, member: number) => Rng.Rng
+
+/** The streams of fit `fitIndex` of the trial with this seed, as a search draws them. */
+export const searchStreams = (seed: number, fitIndex: number): Streams => (name, member) => Rng.make(seed, name, String(fitIndex), String(member))
+
+/** Trains the M members. */
+export const fit = (preset: Preset, x: ArrayLike<number>, y: ArrayLike<number>, n: number, inputs: number, streams: Streams) =>
   Array.from({ length: preset.members }, (_, member) =>
     Mlp.train(config(preset, inputs), { epochs: preset.epochs, batchSize: 32, shuffle: true, standardize: false }, x, y, n, {
-      init: Rng.make(seed, "mlp-init", String(fitIndex), String(member)),
-      batches: Rng.make(seed, "mlp-shuffle", String(fitIndex), String(member)),
-      dropout: Rng.make(seed, "mlp-dropout", String(fitIndex), String(member))
+      init: streams("mlp-init", member),
+      batches: streams("mlp-shuffle", member),
+      dropout: streams("mlp-dropout", member)
     })
   )
 

@@ -24,7 +24,7 @@ const cv = (encoding: string, budgets: ReadonlyArray<number>) =>
     SpaceSteps.architectures({ space: "nb201", sample: { count: 500, seed: 3 } }),
     SpaceSteps.encode({ space: "nb201", encoding }),
     SpaceSteps.evaluate({}).pipe(Layer.provide(Nb201Benchmark.layer({ objective: "cifar100_test" }))),
-    crossValidate({ repeats: 1, budgets: [...budgets], components: 128, loss: "hinge", epochs: 15 })
+    crossValidate({ repeats: 1, budgets: [...budgets], reducer: { use: "pca", params: { components: 128 } }, head: { use: "cole-mlp", params: { loss: "hinge", epochs: 15 } } })
   ))
 
 const trialEvents = (store: Store.Store["Service"]) =>

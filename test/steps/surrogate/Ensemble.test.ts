@@ -39,11 +39,11 @@ describe("NASLib MLP ensemble presets (docs/search.md)", () => {
     const x = Array.from({ length: n * d }, () => Math.round(rng.next()))
     const y = Array.from({ length: n }, (_, i) => 70 + x[i * d]! * 5 + rng.next())
     const preset = { ...Ensemble.presets["cole-paper"], epochs: 5 }
-    const a = Ensemble.predict(Ensemble.fit(preset, x, y, n, d, 7, 0), x, n)
-    const b = Ensemble.predict(Ensemble.fit(preset, x, y, n, d, 7, 0), x, n)
+    const a = Ensemble.predict(Ensemble.fit(preset, x, y, n, d, Ensemble.searchStreams(7, 0)), x, n)
+    const b = Ensemble.predict(Ensemble.fit(preset, x, y, n, d, Ensemble.searchStreams(7, 0)), x, n)
     expect(a.map((m) => Array.from(m))).toEqual(b.map((m) => Array.from(m)))
     expect(Array.from(a[0]!)).not.toEqual(Array.from(a[1]!))
-    const members = Ensemble.fit(preset, x, y, n, d, 7, 0)
+    const members = Ensemble.fit(preset, x, y, n, d, Ensemble.searchStreams(7, 0))
     expect(members.map((m) => m.steps)).toEqual([10, 10, 10]) // 5 epochs × ⌈40/32⌉
   })
 })

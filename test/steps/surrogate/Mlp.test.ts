@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import * as Rng from "../../../src/core/Rng.ts"
 import { tauB } from "../../../src/steps/surrogate/Kendall.ts"
-import { colePreset } from "../../../src/steps/surrogate/CrossValidation.ts"
+import { config as colePreset } from "../../../src/components/heads/ColeMlp.ts"
 import * as Mlp from "../../../src/steps/surrogate/Mlp.ts"
 import * as Network from "../../../src/steps/surrogate/Network.ts"
 import * as Reference from "./MlpReference.ts"
