@@ -51,12 +51,33 @@ export const applySettings = <A, E>(
 ) =>
   Effect.gen(function*() {
     let current = base
-    for (const setting of text.split(/[\s,]+/).filter((w) => w !== "")) {
-      const [key = "", value = ""] = setting.replace(/^--/, "").split("=", 2)
+    for (const setting of splitSettings(text)) {
+      const at = setting.indexOf("=")
+      const key = (at < 0 ? setting : setting.slice(0, at)).replace(/^--/, "")
+      const value = at < 0 ? "" : setting.slice(at + 1)
       current = yield* change(current, key, value).pipe(Effect.mapError(() => new Error(`--compare ${text}: ${refused(key, value, setting)}`)))
     }
     return current
   })
+
+/** `a=1,b={"use":"x","params":{"k":1}}` → its settings, split at commas and spaces outside braces and quotes. */
+export const splitSettings = (text: string): Array<string> => {
+  const out: Array<string> = []
+  let current = ""
+  let depth = 0
+  let quoted = false
+  for (const c of text) {
+    if (c === "\"") quoted = !quoted
+    else if (!quoted && c === "{") depth++
+    else if (!quoted && c === "}") depth--
+    if (!quoted && depth === 0 && /[\s,]/.test(c)) {
+      if (current !== "") out.push(current)
+      current = ""
+    } else current += c
+  }
+  if (current !== "") out.push(current)
+  return out
+}
 
 export const store = Flag.String("store").pipe(
   Flag.withDescription("Store directory (default: $COLE_STORE or ./artifacts)"),

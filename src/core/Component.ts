@@ -156,7 +156,8 @@ export const build = async <I>(located: Located): Promise<I> => (await Effect.ru
 export const fingerprint = (module: string): string => {
   const file = fileURLToPath(module)
   const folder = path.dirname(file)
-  const files = Fingerprint.reach([file], path.parse(file).root)
+  // The module itself always counts, even from a package (reach leaves node_modules out).
+  const files = [...new Set([file, ...Fingerprint.reach([file], path.parse(file).root)])].sort()
   return Hash.hex(Hash.digestJson(files.map((f) => [path.relative(folder, f).split(path.sep).join("/"), Fingerprint.digestOf(f)])))
 }
 

@@ -18,7 +18,7 @@ describe("components: located by name or module, identified for keys", () => {
       assert.isTrue(located.builtin)
       assert.strictEqual(located.module, new URL("../../src/components/heads/GaussianProcess.ts", import.meta.url).href)
       const identity = yield* Component.identity(located)
-      assert.deepStrictEqual(identity, { kind: "head", name: "gp", version: 1, params: { kernel: "rbf", iterations: 100 } })
+      assert.deepStrictEqual(identity, { kind: "head", name: "gp", version: 1, params: { kernel: "rbf", lengths: "ard", scale: "global", iterations: 100 } })
     }))
 
   it.effect("a module path is resolved against the base folder; the export is checked, the kind, the params", () =>
@@ -35,6 +35,8 @@ describe("components: located by name or module, identified for keys", () => {
       assert.include(wrongKind, "is a reducer, expected a head")
       const badParams = yield* failure(Effect.flatMap(Components.locate.reducer({ use: "pca", params: { components: -1 } }), Component.load))
       assert.include(badParams, "component pca: params {\"components\":-1}:")
+      const noExport = yield* failure(Effect.flatMap(Components.locate.head({ use: "test/fixtures/toyComponents.ts#nothing" }, repoRoot), Component.load))
+      assert.include(noExport, "has no component export \"nothing\" (exports: firstColumns, nearestNeighbours, tenAtATime)")
       const missing = yield* failure(Effect.flatMap(Components.locate.reducer({ use: "./nowhere.ts#x" }, repoRoot), Component.load))
       assert.include(missing, "component ./nowhere.ts#x: cannot load")
     }))

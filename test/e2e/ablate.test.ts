@@ -70,6 +70,6 @@ describe("cole ablate", () => {
     // Random search ignores the representation: its two arms are the same trials.
     expect(summary.arms[2].reported).toEqual(summary.arms[3].reported)
     const wrong = await cole(["ablate", file, "--store", path.join(dir, "store"), "--axis", "loss=hinge,mse"])
-    expect(wrong.stderr.trim()).toBe("cole: --axis loss=hinge,mse: \"loss\" is not an axis; expected one of representation, algorithm, preset")
+    expect(wrong.stderr.trim()).toBe("cole: --axis loss=hinge,mse: \"loss\" is not an axis; expected one of representation, algorithm, preset, reducer, head")
   }, 240_000)
 })

@@ -39,7 +39,8 @@ describe("cole cv", () => {
   }, 120_000)
 
   it.each<[Array<string>, RegExp]>([
-    [["--reducer", "pca"], /--reducer pca: expected none or pca<K>/],
+    [["--reducer", "pca"], /^cole: component pca: params \{\}: .*components/m],
+    [["--head", "gp2"], /^cole: component gp2: expected a built-in head \(cole-mlp, mlp-ensemble, gp\)/m],
     [["--budgets", "14,x"], /--budgets 14,x: "x" is not a positive integer/],
     [["--compare", "loss=l2"], /--compare loss=l2: "loss=l2": expected representation=/],
     [["--representation", "onehot31"], /onehot31/],

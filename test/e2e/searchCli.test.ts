@@ -41,7 +41,7 @@ describe("cole search", () => {
 
   it.each<[Array<string>, RegExp]>([
     [["--trials", "0"], /--trials 0: expected a positive integer/],
-    [["--compare", "algorithm=sgd"], /algorithm sgd: expected bananas, re, random/],
+    [["--compare", "algorithm=sgd"], /^cole: component sgd: expected a built-in strategy \(bananas, re, random\) or a module and its export/m],
     [["--representation", "embeddings:/nonexistent/e.arrow"], /nonexistent/],
     [["--preset", "fast"], /fast/],
     [["--space", "einspace"], /^cole: search --space einspace: einspace has no table of measured values to search; give --evaluate CMD/m]

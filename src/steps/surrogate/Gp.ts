@@ -200,6 +200,8 @@ export interface FitOptions {
   readonly bounds: readonly [number, number]
   readonly noiseFloor: number
   readonly iterations: number
+  /** One length scale for every column (isotropic) instead of one per column (ARD). */
+  readonly shared?: boolean
 }
 
 /** The model at given hyperparameters (no fitting). */
@@ -219,13 +221,21 @@ export const condition = (kernel: Kernel, x: Float64Array, y: ArrayLike<number>,
 export const fit = (x: Float64Array, y: ArrayLike<number>, n: number, d: number, options: FitOptions): Model => {
   const { z } = standardize(y)
   const [lo, hi] = options.bounds
-  const lower = Float64Array.from({ length: d + 2 }, (_, i) => (i === d + 1 ? Math.log(options.noiseFloor) : lo))
-  const upper = new Float64Array(d + 2).fill(hi)
-  const start = toTheta(options.initial).map((t, i) => Math.min(Math.max(t, lower[i]!), upper[i]!))
-  const best = minimize((theta) => {
-    const { lml, gradient } = logMarginalLikelihood(options.kernel, x, z, n, d, theta)
-    return { value: -lml, gradient: gradient.map((g) => -g) }
+  // The optimiser's variables: every θ, or (log σf², log ℓ, log σn²) with ℓ shared by all columns.
+  const free = options.shared === true ? 3 : d + 2
+  const expand = (v: Float64Array) => (options.shared === true ? Float64Array.from({ length: d + 2 }, (_, i) => (i === 0 ? v[0]! : i === d + 1 ? v[2]! : v[1]!)) : v)
+  const lower = Float64Array.from({ length: free }, (_, i) => (i === free - 1 ? Math.log(options.noiseFloor) : lo))
+  const upper = new Float64Array(free).fill(hi)
+  const initial = toTheta(options.initial)
+  const start = (options.shared === true ? Float64Array.from([initial[0]!, initial[1] ?? 0, initial[d + 1]!]) : initial)
+    .map((t, i) => Math.min(Math.max(t, lower[i]!), upper[i]!))
+  const solution = minimize((v) => {
+    const { lml, gradient } = logMarginalLikelihood(options.kernel, x, z, n, d, expand(v))
+    // A shared length scale's gradient is the sum of the per-column ones.
+    const g = options.shared === true ? Float64Array.from([gradient[0]!, gradient.subarray(1, d + 1).reduce((a, b) => a + b, 0), gradient[d + 1]!]) : gradient
+    return { value: -lml, gradient: g.map((v) => -v) }
   }, start, { lower, upper, iterations: options.iterations })
+  const best = expand(solution)
   // A fit that failed everywhere (a duplicate-row singular K at every θ tried) falls back to more noise.
   for (let noise = fromTheta(best).noise; ; noise *= 10) {
     const model = condition(options.kernel, x, y, n, d, { ...fromTheta(best), noise })

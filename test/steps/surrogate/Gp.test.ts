@@ -4,6 +4,12 @@ import { gaussianProcess } from "../../../src/components/heads/GaussianProcess.t
 import * as Gp from "../../../src/steps/surrogate/Gp.ts"
 
 // scikit-learn's GaussianProcessRegressor on the same data (test/fixtures/gp/reference.py).
+interface Fitted {
+  readonly lml: number
+  readonly theta: Array<number>
+  readonly mean: Array<number>
+  readonly std: Array<number>
+}
 interface Reference {
   readonly x: Array<number>
   readonly y: Array<number>
@@ -17,8 +23,9 @@ interface Reference {
     readonly gradient: Array<number>
     readonly mean: Array<number>
     readonly std: Array<number>
-    readonly fitted: { readonly lml: number; readonly theta: Array<number>; readonly mean: Array<number>; readonly std: Array<number> }
+    readonly fitted: Fitted
   }>
+  readonly shared: Fitted
 }
 const reference: Reference = JSON.parse(readFileSync(new URL("../../fixtures/gp/reference.json", import.meta.url), "utf8"))
 const { n, d, m } = reference
@@ -65,6 +72,24 @@ describe("exact GP regression against scikit-learn's GaussianProcessRegressor", 
     })
   }
 
+  it("rbf with one shared length scale: the fit reaches scikit-learn's isotropic optimum", () => {
+    const model = Gp.fit(x, reference.y, n, d, {
+      kernel: "rbf",
+      initial: { signal: 1, lengths: new Float64Array(d).fill(Math.sqrt(d)), noise: 0.1 },
+      bounds: [Math.log(1e-5), Math.log(1e5)],
+      noiseFloor: 1e-6,
+      iterations: 200,
+      shared: true
+    })
+    const theta = Gp.toTheta(model.hyperparameters)
+    expect(new Set(theta.subarray(1, d + 1)).size).toBe(1)
+    expect(model.lml).toBeGreaterThan(reference.shared.lml - 1e-3)
+    close([theta[0]!, theta[1]!, theta[d + 1]!], reference.shared.theta, 1e-2)
+    const { mean, sd } = Gp.predict(model, test, m)
+    close(mean, reference.shared.mean, 1e-3)
+    close(sd, reference.shared.std, 1e-2)
+  })
+
   it("the Cholesky factor reproduces its matrix and refuses one that is not positive definite", () => {
     const a = Float64Array.from([4, 2, 2, 2, 5, 1, 2, 1, 6])
     const l = Gp.cholesky(a, 3)!
@@ -80,7 +105,7 @@ describe("exact GP regression against scikit-learn's GaussianProcessRegressor", 
 
   it("the head: duplicate training rows still fit; a constant column is harmless; σ is smallest at the data", () => {
     const rows = Float64Array.from([0, 1, 0, 1, 1, 1, 2, 1, 3, 1])
-    const head = gaussianProcess.make({ kernel: "matern52", iterations: 50 }).fit(rows, [0, 0, 1, 4, 9], 5, 2, { seed: 0, path: [] })
+    const head = gaussianProcess.make({ kernel: "matern52", lengths: "ard", scale: "global", iterations: 50 }).fit(rows, [0, 0, 1, 4, 9], 5, 2, { seed: 0, path: [] })
     const { mean, sd } = head.predict(Float64Array.from([1, 1, 10, 1]), 2)
     expect(mean.every(Number.isFinite)).toBe(true)
     expect(sd[0]!).toBeLessThan(sd[1]!)
