@@ -23,7 +23,7 @@ const TRIAL_TASK = { module: new URL("./CrossValidation.ts", import.meta.url).hr
 
 export const Params = Schema.Struct({
   repeats: Schema.Int.check(Schema.isGreaterThan(0)),
-  /** Training-subsample sizes; empty = derived from the pool (⌈pool / 4^j⌉, j = 5…1). */
+  /** Training-subsample sizes; empty = derived from the pool (⌈pool / 4^j⌉, j = 5…1, none below 10). */
   budgets: Schema.Array(Schema.Int.check(Schema.isGreaterThan(0))),
   /** Fitted on each trial's training rows (`{ use: "pca", params: { components: 128 } }`, `{ use: "identity" }`). */
   reducer: Component.Ref,
