@@ -1,7 +1,8 @@
 /**
  * What `cole status` reports: per pipeline, how its latest run went (from the run journals), and which
  * stored results can never be hits again because the code they came from changed — a step
- * implementation's version, a search space's, or a file a command evaluator depends on — and why.
+ * implementation's version, a search space's, a built-in component's (a CV trial's head, a search's
+ * strategy), or a file a command evaluator depends on — and why.
  */
 import type { RunEvent } from "../../schemas/Store.ts"
 
@@ -67,9 +68,27 @@ export const staleness = (
     const now = spaces.get(name)
     if (now !== undefined && String(now) !== version) return `space changed: ${name} version ${version} → ${now}`
   }
+  const component = changedComponent(preimage.environment?.components, versions)
+  if (component !== undefined) return component
   const evaluator = preimage.environment?.evaluator
   const files = typeof evaluator === "object" && evaluator !== null && "files" in evaluator ? evaluator.files : preimage.environment?.files
   return changedDependency(files, digestNow)
+}
+
+/**
+ * The first built-in component (in a CV's or a search's environment) whose version is not the one the
+ * result was made with. A user's component (it has a fingerprint) is keyed by its files' content.
+ */
+const changedComponent = (components: unknown, versions: ReadonlyMap<string, number>): string | undefined => {
+  if (typeof components !== "object" || components === null) return undefined
+  for (const c of Object.values(components)) {
+    if (typeof c !== "object" || c === null || "fingerprint" in c || !("kind" in c && "name" in c && "version" in c)) continue
+    const id = `${String(c.kind)}/${String(c.name)}`
+    const now = versions.get(id)
+    if (now === undefined) return `component ${id} is not in this code (renamed or removed)`
+    if (now !== c.version) return `code changed: component ${id} version ${String(c.version)} → ${now}`
+  }
+  return undefined
 }
 
 /**

@@ -39,6 +39,17 @@ describe("status", () => {
       .toBe("embed/word2vec is not an implementation of this code (renamed or removed)")
   })
 
+  it("names a built-in component whose version changed; a user's component (fingerprinted) is passed over", () => {
+    const versions = new Map([["cross-validate/cole-head", 5], ["head/gp", 2], ["reducer/pca", 1]])
+    const trial = (components: Record<string, unknown>) =>
+      staleness({ step: "cross-validate.trial", implementation: "cole-head", version: 5, environment: { components } }, versions, new Map())
+    const pca = { kind: "reducer", name: "pca", version: 1, params: { components: 128 } }
+    expect(trial({ reducer: pca, head: { kind: "head", name: "gp", version: 2, params: {} } })).toBeUndefined()
+    expect(trial({ reducer: pca, head: { kind: "head", name: "gp", version: 1, params: {} } })).toBe("code changed: component head/gp version 1 → 2")
+    expect(trial({ reducer: pca, head: { kind: "head", name: "svr", version: 1, params: {} } })).toBe("component head/svr is not in this code (renamed or removed)")
+    expect(trial({ reducer: pca, head: { kind: "head", name: "knn", version: 1, params: {}, fingerprint: "ab" } })).toBeUndefined()
+  })
+
   it("names the evaluator file whose content changed since the evaluation; an unreadable one is passed over", () => {
     const versions = new Map([["search-open/on-demand", 3]])
     const now = new Map([["train.py", "sha256:new"], ["configs", "sha256:same"]])
