@@ -21,7 +21,7 @@ import * as OnnxSession from "../steps/embed/OnnxSession.ts"
 import { embedCorpus } from "../steps/HashedNgram.ts"
 import { OpenSearch } from "../steps/Services.ts"
 import { InvalidStepInput } from "../steps/InvalidStepInput.ts"
-import { defaults, type Oracle, Params, runTrials } from "./SearchStep.ts"
+import { components, defaults, type Oracle, Params, runTrials } from "./SearchStep.ts"
 
 /** The code-text featurizer of an open search: 1,024 hashed 1–3-grams, sublinear TF, L2-normalised. */
 const HASHED = { dims: 1024, n: 3, weighting: "sublinear-tf" } as const
@@ -60,8 +60,9 @@ const implementation = Step.implement(OpenSearch, {
   environment: (params, session) =>
     Effect.gen(function*() {
       const evaluator = yield* Evaluator
-      // The evaluator's facts in their own field, so none of them can shadow the space's version.
-      return { ...spaceFact(yield* getSpace(params.space)), evaluator: evaluator.facts, ...session?.facts }
+      // The evaluator's facts in their own field, so none of them can shadow the space's version; the
+      // components' identities as in the table search (a user's module by its files' fingerprint).
+      return { ...spaceFact(yield* getSpace(params.space)), evaluator: evaluator.facts, components: (yield* components(params)).identity, ...session?.facts }
     }),
   run: (_inputs, params, context, session) =>
     Effect.gen(function*() {
