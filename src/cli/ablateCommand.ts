@@ -11,12 +11,10 @@
 import { existsSync } from "node:fs"
 import * as path from "node:path"
 import { pathToFileURL } from "node:url"
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
-import * as Store from "../core/Store.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
 import { Ablation, arms, configurations, resolveModules } from "../pipelines/Ablation.ts"
 import type { Spec } from "../pipelines/ComponentSpec.ts"
@@ -52,9 +50,6 @@ const loadAblation = (spec: string) =>
     return resolveModules(ablation, path.dirname(file))
   })
 
-const workersLayer = (workers: Option.Option<number>) =>
-  Executor.local({ ...Option.match(workers, { onNone: () => ({}), onSome: (n) => ({ workers: n }) }) })
-
 export const ablateCommand = Command.make(
   "ablate",
   {
@@ -69,6 +64,8 @@ export const ablateCommand = Command.make(
     trials: Flag.Int("trials").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("search: trials per arm (default: the ablation's)"), Flag.optional),
     budget: Flag.Int("budget").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("search: evaluations per trial (default: the ablation's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
+    executor,
+    db,
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report (cv: trials-<i>.arrow, tau.svg/.png; search: trajectory-<i>.arrow, incumbent.svg/.png; both: summary.md and .json)"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
@@ -84,7 +81,7 @@ export const ablateCommand = Command.make(
       const space = Option.getOrElse(o.space, () => ablation.space ?? "nb201")
       const objective = Option.getOrElse(o.objective, () => ablation.objective)
       const nb201 = Option.match(o.nb201, { onNone: () => ({}), onSome: (nb201) => ({ nb201 }) })
-      const platform = Layer.mergeAll(Store.layer(o.store), workersLayer(o.workers), o.json ? Progress.silent : Progress.layer)
+      const platform = platformLayer(o.store, o, o.json ? "silent" : "stderr")
       const heading = `ablation ${ablation.name}: ${ablation.question}`
 
       if (ablation.kind === "search") {

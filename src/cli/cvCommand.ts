@@ -4,14 +4,12 @@
  * test per budget. Every trial is a cache entry, so a killed run picks up where it stopped. The pipeline
  * is `cvPipeline` (src/pipelines/CrossValidation.ts); this file turns flags into its configuration.
  */
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
-import * as Store from "../core/Store.ts"
 import { Configuration, cvPipeline, SETTINGS, summary, withSetting } from "../pipelines/CrossValidation.ts"
 import { markdown, writeCvReport } from "../report/CvReport.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { applySettings, componentFlag, force, oneLine, parseBudgets, store } from "./common.ts"
 
 /** `--compare representation=onehot30,loss=mse`: the settings a compared configuration changes. */
@@ -36,6 +34,8 @@ export const cv = Command.make(
     budgets: Flag.String("budgets").pipe(Flag.withDescription("Training-subsample sizes, e.g. 14,55,220 (default: derived from the pool)"), Flag.optional),
     compare: Flag.String("compare").pipe(Flag.withDescription("Another configuration, as the settings it changes: representation=onehot30,loss=mse; repeatable"), Flag.atLeast(0)),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
+    executor,
+    db,
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for trials (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trials-<i>.arrow, summary.md, summary.json, tau.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
@@ -60,7 +60,7 @@ export const cv = Command.make(
         configurations
       })
       const { value } = yield* Pipeline.run(pipeline, { force: o.force }).pipe(
-        Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer))
+        Effect.provide(platformLayer(o.store, o, o.json ? "silent" : "stderr"))
       )
       const result = summary(configurations, value)
       const text = markdown(o.objective, o.repeats, result)

@@ -13,6 +13,8 @@ import { explainCommand } from "./explainCommand.ts"
 import { modelCommands } from "./modelCommands.ts"
 import { quickstartCommand } from "./quickstartCommand.ts"
 import { runCommand } from "./runCommand.ts"
+import { runnerCommand } from "./runnerCommand.ts"
+import { clusterCommand } from "./clusterCommand.ts"
 import { searchCommand } from "./searchCommand.ts"
 import { spaceCommands } from "./spaceCommands.ts"
 import { statusCommand } from "./statusCommand.ts"
@@ -29,7 +31,7 @@ const help = Command.make(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([quickstartCommand, runCommand, explainCommand, statusCommand, cacheCommand, stepsCommand, cv, ablateCommand, searchCommand, ...spaceCommands, ...modelCommands, help])
+  Command.withSubcommands([quickstartCommand, runCommand, explainCommand, statusCommand, cacheCommand, stepsCommand, cv, ablateCommand, searchCommand, runnerCommand, clusterCommand, ...spaceCommands, ...modelCommands, help])
 )
 
 // A closed pipe (`cole cache ls | head -1`) ends the output quietly.

@@ -8,12 +8,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
-import { Config, Console, Effect, Layer, Option, Schema } from "effect"
+import { Config, Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
-import * as Store from "../core/Store.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { force, oneLine, parseBudgets, store } from "./common.ts"
 import * as Cv from "../pipelines/CrossValidation.ts"
 import * as Quickstart from "../pipelines/Quickstart.ts"
@@ -42,6 +40,8 @@ export const quickstartCommand = Command.make(
     budget: Flag.Int("budget").pipe(Flag.withDescription("Evaluations per BANANAS trial"), Flag.withDefault(150)),
     searchEpochs: Flag.Int("search-epochs").pipe(Flag.withDescription("Ensemble epochs per fit (default: the preset's)"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV (default: $COLE_NB201, then the copy in the package's data/nb201)"), Flag.optional),
+    executor,
+    db,
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Report folder (default: reports/quickstart inside the store)"), Flag.optional)
   },
@@ -66,11 +66,7 @@ export const quickstartCommand = Command.make(
       const objective = config.objective
       const codeText = Quickstart.codeText(config)
       const { configurations, arms, cv: cvPipeline, search: searchPipeline } = Quickstart.quickstartPipelines(config)
-      const platform = Layer.mergeAll(
-        Store.layer(o.store),
-        Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }),
-        Progress.layer
-      )
+      const platform = platformLayer(o.store, o)
 
       // A --force name may belong to either pipeline; one that belongs to neither is refused before both.
       const [cvForce = [], searchForce = []] = o.force.length === 0

@@ -1,10 +1,9 @@
 /** `cole run`: runs a pipeline file; finished nodes are reused from the store, the rest run. */
 import { Console, Effect, Layer, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
 import * as Store from "../core/Store.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { force, oneLine, store } from "./common.ts"
 import * as Format from "./format.ts"
 import { loadPipeline } from "./loadPipeline.ts"
@@ -18,6 +17,8 @@ export const runCommand = Command.make(
     store,
     force,
     nb201,
+    executor,
+    db,
     workers: Flag.Int("workers").pipe(
       Flag.withSchema(Schema.Int.check(Schema.isGreaterThanOrEqualTo(0))),
       Flag.withDescription("Worker threads for sharded work (0 runs shards in this thread; default: one per core)"),
@@ -25,7 +26,7 @@ export const runCommand = Command.make(
     ),
     ref: Flag.String("ref").pipe(Flag.withDescription("Name this run's results, keeping them from gc"), Flag.optional)
   },
-  ({ file, force, nb201, ref, store, workers }) =>
+  ({ db, executor, file, force, nb201, ref, store, workers }) =>
     oneLine(
       // A bad --ref is refused before any work (even making the store), not after the run it was to name.
       Effect.andThen(Option.isSome(ref) ? Store.checkName("ref", ref.value) : Effect.void, Effect.gen(function*() {
@@ -47,12 +48,7 @@ export const runCommand = Command.make(
           yield* Console.log(`ref ${ref.value} → ${report.nodes.length} entries`)
         }
       }).pipe(
-        Effect.provide(Layer.mergeAll(
-          Store.layer(store),
-          Option.match(workers, { onNone: () => Executor.local(), onSome: (n) => n === 0 ? Executor.inline : Executor.local({ workers: n }) }),
-          Progress.layer,
-          nb201Setting(nb201)
-        ))
+        Effect.provide(Layer.merge(platformLayer(store, { executor, db, workers }), nb201Setting(nb201)))
       ))
     )
 ).pipe(Command.withDescription("Run a pipeline; finished nodes are reused from the store, the rest run"))

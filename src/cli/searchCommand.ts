@@ -5,20 +5,18 @@
  * is a cache entry, so a killed search resumes mid-trial. The pipelines are in src/pipelines/Search.ts;
  * this file turns flags into their configuration.
  */
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
 import { OpenTrajectory, Trajectory } from "../../schemas/Tables.ts"
 import * as Components from "../components/registry.ts"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
-import * as Store from "../core/Store.ts"
 import type * as Artifact from "../core/Artifact.ts"
 import { Arm, EvaluationsFailed, failures, openSearchPipeline, searchPipeline, summary, withArmSetting } from "../pipelines/Search.ts"
 import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
 import type * as Summary from "../search/Summary.ts"
 import { getSpace } from "../spaces/registry.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { applySettings, componentFlag, force, oneLine, store } from "./common.ts"
 
 /**
@@ -82,6 +80,8 @@ export const searchCommand = Command.make(
     compare: Flag.String("compare").pipe(Flag.withDescription("Another arm, as the settings it changes: algorithm=re or representation=…,preset=…; repeatable"), Flag.atLeast(0)),
     compareRepresentation: Flag.String("compare-representation").pipe(Flag.withDescription("Shorthand for --compare representation=…"), Flag.optional),
     nb201: Flag.String("nb201").pipe(Flag.withDescription("NB201 table folder or CSV"), Flag.optional),
+    executor,
+    db,
     workers: Flag.Int("workers").pipe(Flag.withSchema(Schema.Int.check(Schema.isGreaterThan(0))), Flag.withDescription("Worker threads for the surrogate fits (default: one per core)"), Flag.optional),
     out: Flag.String("out").pipe(Flag.withDescription("Folder for the report: trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg and .png"), Flag.optional),
     json: Flag.Boolean("json").pipe(Flag.withDescription("Print the summary as one JSON object on stdout"), Flag.withDefault(false))
@@ -132,7 +132,7 @@ export const searchCommand = Command.make(
         epochs: Option.getOrElse(o.epochs, () => defaults.epochs),
         pca: Option.getOrUndefined(o.pca)
       }
-      const platform = Layer.mergeAll(Store.layer(o.store), Executor.local({ ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) }) }), o.json ? Progress.silent : Progress.layer)
+      const platform = platformLayer(o.store, o, o.json ? "silent" : "stderr")
       const value: { readonly arms: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>; readonly optimum: number } = Option.isNone(o.evaluate)
         ? (yield* Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings }), { force: o.force })
           .pipe(Effect.provide(platform))).value

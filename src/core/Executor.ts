@@ -20,6 +20,8 @@ export interface Task<E = never> {
   readonly fn: string
   /** The tagged errors the task may fail with (a `Schema.TaggedError` class, or a union of them). */
   readonly errors?: Schema.Decoder<E>
+  /** Which runners may perform it on a cluster: any (`cpu`, the default) or only GPU runners (`gpu`). */
+  readonly pool?: "cpu" | "gpu"
 }
 
 export class TaskFailed extends Schema.TaggedError<TaskFailed>()("TaskFailed", {
@@ -32,15 +34,50 @@ export class TaskFailed extends Schema.TaggedError<TaskFailed>()("TaskFailed", {
   }
 }
 
+/** A unit that ended its runner on every attempt (a crash, an out-of-memory kill) and was given up. */
+export class UnitAbandoned extends Schema.TaggedError<UnitAbandoned>()("UnitAbandoned", {
+  task: Schema.String,
+  unit: Schema.String,
+  attempts: Schema.Number
+}) {
+  override get message() {
+    return `unit ${this.unit.slice(0, 16)} of ${this.task} was given up after ${this.attempts} attempts: each one ended the runner performing it (a crash or an out-of-memory kill; see the runners' output)`
+  }
+}
+
+/** A runner whose code differs from the coordinator's: it refuses the unit rather than compute it with other code. */
+export class CodeMismatch extends Schema.TaggedError<CodeMismatch>()("CodeMismatch", {
+  task: Schema.String,
+  runner: Schema.String,
+  expected: Schema.String,
+  actual: Schema.String
+}) {
+  override get message() {
+    return `runner ${this.runner} refused ${this.task}: its code (fingerprint ${this.actual.slice(0, 16)}) differs from this run's (${this.expected.slice(0, 16)}); install the same version of cole on every machine`
+  }
+}
+
+/** The cluster could not be reached or used (PostgreSQL down, a message that cannot be stored). */
+export class ClusterUnavailable extends Schema.TaggedError<ClusterUnavailable>()("ClusterUnavailable", {
+  reason: Schema.String
+}) {
+  override get message() {
+    return `cluster unavailable: ${this.reason}`
+  }
+}
+
+/** What running a task may fail with besides its own declared errors. */
+export type ExecutorError = TaskFailed | UnitAbandoned | CodeMismatch | ClusterUnavailable
+
 export class Executor extends Context.Service<Executor, {
   readonly concurrency: number
-  readonly run: <I, O, E = never>(task: Task<E>, input: I) => Effect.Effect<O, E | TaskFailed>
+  readonly run: <I, O, E = never>(task: Task<E>, input: I) => Effect.Effect<O, E | ExecutorError>
 }>()("cole/core/Executor") {}
 
-const describe = (task: Task<unknown>) => `${task.fn} (${task.module})`
+export const describe = (task: Task<unknown>) => `${task.fn} (${task.module})`
 
 /** Turns what a task reported into its output or a typed failure, decoding a declared error. */
-const settle = <O, E>(task: Task<E>, outcome: TaskOutcome.Outcome): Effect.Effect<O, E | TaskFailed> => {
+export const settle = <O, E>(task: Task<E>, outcome: TaskOutcome.Outcome): Effect.Effect<O, E | TaskFailed> => {
   switch (outcome._tag) {
     case "Succeeded":
       return Effect.succeed(outcome.output as O)
@@ -65,7 +102,7 @@ export const inline = Layer.succeed(Executor, {
     )
 })
 
-const call = (worker: Worker, task: Task<unknown>, input: unknown) =>
+const call = (worker: Worker, module: string, fn: string, input: unknown) =>
   Effect.callback<TaskOutcome.Outcome>((resume) => {
     const died = (message: string) => resume(Effect.succeed(TaskOutcome.died(message)))
     const onMessage = (outcome: TaskOutcome.Outcome) => {
@@ -86,42 +123,54 @@ const call = (worker: Worker, task: Task<unknown>, input: unknown) =>
       worker.off("exit", onExit)
     }
     worker.on("message", onMessage).on("error", onError).on("exit", onExit)
-    worker.postMessage({ module: task.module, fn: task.fn, input })
+    worker.postMessage({ module, fn, input })
   })
 
-/** A pool of `workers` threads (default: one per core), started lazily and stopped with the layer. */
+/** Worker threads that perform tasks and report each one's raw outcome (a runner's pool, and `local`'s). */
+export interface Pool {
+  readonly size: number
+  readonly perform: (module: string, fn: string, input: unknown) => Effect.Effect<TaskOutcome.Outcome>
+}
+
+/** A pool of `workers` threads (default: one per core), started lazily and stopped with the scope. */
+export const pool = (options: { readonly workers?: number } = {}) =>
+  Effect.gen(function*() {
+    const size = Math.max(1, options.workers ?? os.availableParallelism())
+    const idle: Array<Worker> = []
+    const all = new Set<Worker>()
+    yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all([...all].map((w) => w.terminate()))))
+    const semaphore = yield* Semaphore.make(size)
+    const take = Effect.sync(() => {
+      const worker = idle.pop() ?? new Worker(new URL("./worker.mjs", import.meta.url))
+      all.add(worker)
+      return worker
+    })
+    const perform = (module: string, fn: string, input: unknown) =>
+      Semaphore.withPermits(semaphore, 1)(
+        Effect.acquireUseRelease(
+          take,
+          (worker) => call(worker, module, fn, input),
+          (worker, exit) =>
+            Effect.sync(() => {
+              // A worker whose task died may be broken: replace it rather than reuse it.
+              if (exit._tag === "Success" && exit.value._tag !== "Died") idle.push(worker)
+              else {
+                all.delete(worker)
+                void worker.terminate()
+              }
+            })
+        )
+      )
+    return { size, perform } satisfies Pool
+  })
+
+/** Tasks on a `pool` of this process's worker threads (the embedded default). */
 export const local = (options: { readonly workers?: number } = {}) =>
   Layer.effect(
     Executor,
-    Effect.gen(function*() {
-      const size = Math.max(1, options.workers ?? os.availableParallelism())
-      const idle: Array<Worker> = []
-      const all = new Set<Worker>()
-      yield* Effect.addFinalizer(() => Effect.promise(() => Promise.all([...all].map((w) => w.terminate()))))
-      const semaphore = yield* Semaphore.make(size)
-      const take = Effect.sync(() => {
-        const worker = idle.pop() ?? new Worker(new URL("./worker.mjs", import.meta.url))
-        all.add(worker)
-        return worker
-      })
-      return {
-        concurrency: size,
-        run: <I, O, E = never>(task: Task<E>, input: I) =>
-          Semaphore.withPermits(semaphore, 1)(
-            Effect.acquireUseRelease(
-              take,
-              (worker) => call(worker, task, input),
-              (worker, exit) =>
-                Effect.sync(() => {
-                  // A worker whose task died may be broken: replace it rather than reuse it.
-                  if (exit._tag === "Success" && exit.value._tag !== "Died") idle.push(worker)
-                  else {
-                    all.delete(worker)
-                    void worker.terminate()
-                  }
-                })
-            )
-          ).pipe(Effect.flatMap((outcome) => settle<O, E>(task, outcome)))
-      }
-    })
+    Effect.map(pool(options), (workers) => ({
+      concurrency: workers.size,
+      run: <I, O, E = never>(task: Task<E>, input: I) =>
+        workers.perform(task.module, task.fn, input).pipe(Effect.flatMap((outcome) => settle<O, E>(task, outcome)))
+    }))
   )

@@ -7,7 +7,7 @@ import { Context, Data, Effect, Layer, Schema, type Scope } from "effect"
 import type { KeyPreimage } from "../../schemas/Store.ts"
 import * as Artifact from "./Artifact.ts"
 import type * as Entry from "./Entry.ts"
-import type { TaskFailed } from "./Executor.ts"
+import type { ExecutorError } from "./Executor.ts"
 import type { StoreIOError } from "./Files.ts"
 import * as Hash from "./Hash.ts"
 
@@ -75,7 +75,7 @@ export const isDeclared = <I extends Tables, O extends Tables>(
  * What any step may fail with besides its own errors: the store's I/O, an output that does not match
  * its table, a worker task that died. Steps need not declare these.
  */
-export type PlatformError = StoreIOError | Artifact.ArtifactMismatch | Artifact.ArtifactUnreadable | Entry.OutputMissing | TaskFailed
+export type PlatformError = StoreIOError | Artifact.ArtifactMismatch | Artifact.ArtifactUnreadable | Entry.OutputMissing | ExecutorError
 
 /** The error type a step declares, read from its service (the class instance type `Self`). */
 export type ErrorOf<Self> = Self extends { readonly Service: Implementation<any, any, infer E> } ? E : never

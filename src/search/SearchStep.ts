@@ -12,7 +12,7 @@ import * as Components from "../components/registry.ts"
 import type * as Strategy from "../components/Strategy.ts"
 import * as Artifact from "../core/Artifact.ts"
 import * as Component from "../core/Component.ts"
-import { Executor, type TaskFailed } from "../core/Executor.ts"
+import { Executor, type ExecutorError } from "../core/Executor.ts"
 import * as Hash from "../core/Hash.ts"
 import { tracked } from "../core/Progress.ts"
 import * as Shards from "../core/Shards.ts"
@@ -112,7 +112,7 @@ export const runTrials = <P extends Params, E>(params: P, context: Step.RunConte
       Effect.gen(function*() {
         const seed = params.seed + index
         const records: Array<Trial.Record> = []
-        const trial: Strategy.Trial<E | Shards.UnitError | TaskFailed> = {
+        const trial: Strategy.Trial<E | Shards.UnitError | ExecutorError> = {
           space,
           seed,
           budget: params.budget,

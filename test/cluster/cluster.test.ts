@@ -1,0 +1,215 @@
+/**
+ * `--executor cluster` end to end, on a real PostgreSQL (test/postgres.ts) and real `cole runner`
+ * processes on loopback: a CV of 40 trials on 3 runners, one SIGKILLed while it holds units; a rerun
+ * that is all hits; a coordinator killed mid-run; gpu units that wait for a gpu runner; a unit that
+ * kills every runner it lands on; an unreachable database.
+ */
+import { spawn } from "node:child_process"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
+import * as path from "node:path"
+import { Cause, Effect, Exit, Layer } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import * as ClusterExecutor from "../../src/cluster/ClusterExecutor.ts"
+import { Executor } from "../../src/core/Executor.ts"
+import * as Store from "../../src/core/Store.ts"
+import { cole, unitStatuses } from "../e2e/cli.ts"
+import { repoRoot, tempDir } from "../helpers.ts"
+import * as Postgres from "../postgres.ts"
+import { fast, joined, query, type Runner, startRunner, stopRunners, until } from "./runners.ts"
+
+let server: Postgres.Postgres
+const runners: Array<Runner> = []
+
+beforeAll(async () => {
+  if (Postgres.binaries() === undefined) {
+    console.error("\n*** cluster tests: no PostgreSQL server binaries; apt-get install postgresql ***\n")
+  }
+  server = await Postgres.start()
+}, 60_000)
+
+afterAll(async () => {
+  await stopRunners(runners)
+  await server?.stop()
+}, 60_000)
+
+const cvArgs = (store: string) => [
+  "cv", "--store", store, "--repeats", "1", "--budgets", "14,55", "--representation", "onehot30",
+  "--compare", "representation=path-naslib,reducer=none", "--epochs", "5", "--json"
+]
+
+/** Each trial's key and its output digests, from the store's manifests. */
+const trialOutputs = (store: string) => {
+  const dir = path.join(store, "entries", "cross-validate.trial")
+  return Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, f), "utf8"))
+    return [f, manifest.outputs]
+  }))
+}
+
+const units = (db: string) =>
+  query(db, "SELECT unit, attempts, performed, output IS NOT NULL AS done FROM cole_cluster_units").map((u) => ({
+    unit: u.unit!,
+    attempts: Number(u.attempts),
+    performed: Number(u.performed),
+    done: u.done === "t"
+  }))
+
+const withRunners = async (...started: Array<Promise<Runner>>) => {
+  const list = await Promise.all(started)
+  runners.push(...list)
+  return list
+}
+
+describe("the cluster executor", () => {
+  let db: string
+  let summary: unknown
+  let local: Record<string, unknown>
+
+  it("a CV of 40 trials on 3 runners, one SIGKILLed while it holds units: the local run's summary and bytes", async () => {
+    db = server.database()
+    const baseline = tempDir()
+    const clean = await cole([...cvArgs(baseline), "--workers", "2"])
+    expect(clean.code, clean.stderr).toBe(0)
+    summary = JSON.parse(clean.stdout)
+    local = trialOutputs(baseline)
+    expect(Object.keys(local)).toHaveLength(40)
+
+    const store = tempDir()
+    // The first runner dies right after recording its second unit's output, before replying: that
+    // unit must come back as a hit, and the others it held go to the other runners.
+    const three = await withRunners(
+      startRunner(db, store, { workers: 2, env: { COLE_FAULT_KILL_AT: "runner unit recorded#2" } }),
+      startRunner(db, store),
+      startRunner(db, store)
+    )
+    const [doomed] = three
+    await joined(db, three)
+    const r = await cole([...cvArgs(store), "--executor", "cluster", "--db", db], fast)
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual(summary)
+    expect(trialOutputs(store)).toEqual(local)
+    expect((await doomed!.exited).signal).toBe("SIGKILL")
+
+    // The coordinator computed (published) each trial once; the runners performed each unit once,
+    // except those the killed runner was performing (at most its 2 workers' worth).
+    expect(unitStatuses(store, "cross-validate.trial")).toEqual([Array(40).fill("computed")])
+    const done = units(db)
+    expect(done).toHaveLength(40)
+    expect(done.every((u) => u.done)).toBe(true)
+    const again = done.filter((u) => u.performed > 1)
+    expect(again.length).toBeLessThanOrEqual(2)
+    // The unit recorded but never acknowledged was delivered again and answered from the record.
+    expect(done.some((u) => u.attempts === 2 && u.performed === 1)).toBe(true)
+
+    // A rerun: both CV nodes are hits, so no trial is even looked up, and no unit sent or begun.
+    const rerun = await cole([...cvArgs(store), "--executor", "cluster", "--db", db], fast)
+    expect(rerun.code, rerun.stderr).toBe(0)
+    expect(JSON.parse(rerun.stdout)).toEqual(summary)
+    expect(unitStatuses(store, "cross-validate")[1]).toEqual(["hit", "hit"])
+    expect(unitStatuses(store, "cross-validate.trial")[1]).toEqual([])
+    expect(units(db)).toEqual(done)
+
+    const status = await cole(["cluster", "status", "--db", db])
+    expect(status.stdout).toMatch(/^runners: \d\n/)
+    expect(status.stdout).toMatch(/cpu {2}queued 0, running 0, done 40, redelivered \d+/)
+  }, 120_000)
+
+  it("the coordinator killed mid-run and rerun: completes identical; what runners finished is not redone", async () => {
+    const store = tempDir()
+    const before = new Set(units(db).map((u) => u.unit))
+    // Runners serve one store: those of the first test's store make way.
+    await stopRunners(runners)
+    const fresh = await withRunners(startRunner(db, store), startRunner(db, store))
+    await joined(db, fresh)
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), ...cvArgs(store), "--executor", "cluster", "--db", db], {
+      cwd: repoRoot, env: { ...process.env, ...fast }, stdio: "ignore"
+    })
+    const trials = path.join(store, "entries", "cross-validate.trial")
+    await until("10 published trials", () => existsSync(trials) && readdirSync(trials).length >= 10)
+    child.kill("SIGKILL")
+    await new Promise((resolve) => child.on("exit", resolve))
+
+    const rerun = await cole([...cvArgs(store), "--executor", "cluster", "--db", db], fast)
+    expect(rerun.code, rerun.stderr).toBe(0)
+    expect(JSON.parse(rerun.stdout)).toEqual(summary)
+    expect(trialOutputs(store)).toEqual(local)
+    const [, second] = unitStatuses(store, "cross-validate.trial")
+    expect(second!.filter((s) => s === "hit").length).toBeGreaterThanOrEqual(10)
+    // This store's units (their ids include the store) were each performed once, across both runs.
+    const mine = units(db).filter((u) => !before.has(u.unit))
+    expect(mine).toHaveLength(40)
+    expect(mine.every((u) => u.performed === 1)).toBe(true)
+  }, 120_000)
+})
+
+describe("pools and failures", () => {
+  const task = { module: new URL("../fixtures/clusterTasks.ts", import.meta.url).href, fn: "square" }
+  const runOn = <A>(db: string, store: string, use: (executor: Executor["Service"]) => Effect.Effect<A, unknown>) =>
+    Effect.runPromiseExit(Effect.gen(function*() {
+      return yield* use(yield* Executor)
+    }).pipe(
+      Effect.provide(ClusterExecutor.layer({ db }).pipe(Layer.provideMerge(Store.layer(store))))
+    ))
+
+  it("gpu units wait in PostgreSQL while no gpu runner exists, then all run on the one that joins", async () => {
+    const db = server.database()
+    const store = tempDir()
+    Object.assign(process.env, fast)
+    const [cpu] = await withRunners(startRunner(db, store))
+    await joined(db, [cpu!])
+    const gpuTask = { ...task, pool: "gpu" as const }
+    const pending = runOn(db, store, (executor) =>
+      Effect.forEach([1, 2, 3, 4, 5, 6], (x) => executor.run<{ x: number; ms: number }, { square: number; pid: number }>(gpuTask, { x, ms: 10 }), { concurrency: 6 })
+    )
+    await until("6 queued gpu units", async () => query(db, "SELECT count(*) AS n FROM cole_cluster_messages WHERE entity_type = 'cole-gpu' AND kind = 0")[0]?.n === "6")
+    await new Promise((r) => setTimeout(r, 2_000))
+    expect(query(db, "SELECT count(*) AS n FROM cole_cluster_units")[0]!.n).toBe("0")
+    const [gpu] = await withRunners(startRunner(db, store, { pools: "gpu" }))
+    const exit = await pending
+    expect(Exit.isSuccess(exit), String(exit)).toBe(true)
+    const results = Exit.isSuccess(exit) ? exit.value : []
+    expect(results.map((r) => r.square)).toEqual([1, 4, 9, 16, 25, 36])
+    expect(new Set(results.map((r) => r.pid))).toEqual(new Set([gpu!.child.pid]))
+    expect(cpu!.child.exitCode).toBe(null)
+  }, 90_000)
+
+  it("a unit that ends every runner it lands on is given up after 3 attempts, with a typed error naming it", async () => {
+    const db = server.database()
+    const store = tempDir()
+    // A supervisor, as systemd or SLURM would be: a runner that dies is started again.
+    let restarts = 0
+    let stopping = false
+    let current: Runner | undefined
+    const supervise = async () => {
+      while (!stopping) {
+        ;[current] = await withRunners(startRunner(db, store))
+        await current!.exited
+        if (!stopping) restarts++
+      }
+    }
+    const supervisor = supervise()
+    await until("a runner", () => current !== undefined)
+    await joined(db, [current!])
+    const exit = await runOn(db, store, (executor) => executor.run({ ...task, fn: "crash" }, { x: 1 }))
+    stopping = true
+    expect(Exit.isFailure(exit)).toBe(true)
+    const error = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+    expect(error).toMatchObject({ _tag: "UnitAbandoned", attempts: 3 })
+    expect((error as Error).message).toMatch(/^unit [0-9a-f]{16} of crash \(test\/fixtures\/clusterTasks\.ts\) was given up after 3 attempts/)
+    expect(restarts).toBe(3)
+    await stopRunners(runners)
+    await supervisor
+  }, 90_000)
+
+  it("an unreachable database is one line, from a run and from a runner", async () => {
+    const url = "postgres://cole@127.0.0.1:1/none"
+    const run = await cole([...cvArgs(tempDir()), "--executor", "cluster", "--db", url])
+    expect(run.code).not.toBe(0)
+    expect(run.stderr.trim()).toMatch(/^cole: cluster unavailable: cannot connect to PostgreSQL at postgres:\/\/cole@127\.0\.0\.1:1\/none: .*(ECONNREFUSED|connect)/)
+    const runner = await cole(["runner", "--db", url, "--store", tempDir()])
+    expect(runner.code).not.toBe(0)
+    expect(runner.stderr.trim()).toMatch(/^cole: cluster unavailable: cannot connect to PostgreSQL/)
+    const missing = await cole([...cvArgs(tempDir()), "--executor", "cluster"], { COLE_CLUSTER_DB: "" })
+    expect(missing.stderr.trim()).toMatch(/^cole: /)
+  }, 60_000)
+})

@@ -1,0 +1,86 @@
+/** Runners for the cluster tests: `cole runner` child processes on loopback ports, with short cluster timings. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+import * as net from "node:net"
+import * as path from "node:path"
+import { repoRoot } from "../helpers.ts"
+import { cole } from "../e2e/cli.ts"
+import * as Postgres from "../postgres.ts"
+
+/** Timings that make a dead runner's shards move within a few seconds. */
+export const fast = { COLE_CLUSTER_LOCK_MS: "2000", COLE_CLUSTER_POLL_MS: "250" }
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer()
+    server.on("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export interface Runner {
+  readonly child: ChildProcess
+  readonly port: number
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  output: string
+}
+
+export const startRunner = async (
+  db: string,
+  store: string,
+  options: { readonly workers?: number; readonly pools?: string; readonly env?: Record<string, string> } = {}
+): Promise<Runner> => {
+  const port = await freePort()
+  const child = spawn(process.execPath, [
+    "--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), "runner",
+    "--db", db, "--store", store, "--listen", `127.0.0.1:${port}`, "--workers", String(options.workers ?? 1), "--pools", options.pools ?? "cpu"
+  ], { cwd: repoRoot, env: { ...process.env, ...fast, ...options.env }, stdio: ["ignore", "ignore", "pipe"] })
+  const runner: Runner = {
+    child,
+    port,
+    output: "",
+    exited: new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })))
+  }
+  child.stderr!.on("data", (d) => (runner.output += d))
+  return runner
+}
+
+export const stopRunners = async (runners: ReadonlyArray<Runner>) => {
+  for (const r of runners) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGTERM")
+  await Promise.all(runners.map((r) => r.exited))
+}
+
+export const clusterStatus = async (db: string) => {
+  const r = await cole(["cluster", "status", "--db", db, "--json"])
+  if (r.code !== 0) throw new Error(r.stderr)
+  return JSON.parse(r.stdout) as {
+    runners: Array<{ address: string; pools: Array<string>; healthy: boolean }>
+    pools: Array<{ pool: string; queued: number; running: number; done: number; redelivered: number }>
+  }
+}
+
+export const until = async (what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) => {
+  const deadline = Date.now() + timeoutMs
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
+/** Waits until each of `runners` is registered and healthy. */
+export const joined = (db: string, runners: ReadonlyArray<Runner>) =>
+  until(`${runners.length} runners`, async () => {
+    const healthy = new Set((await clusterStatus(db)).runners.filter((r) => r.healthy).map((r) => r.address))
+    return runners.every((r) => healthy.has(`127.0.0.1:${r.port}`))
+  })
+
+/** Rows of a query, one object per row, through psql. */
+export const query = (db: string, sql: string): Array<Record<string, string>> => {
+  const bin = Postgres.binaries()!
+  const out = execFileSync(path.join(bin, "psql"), [db, "-At", "-F", "\t", "-c", `COPY (${sql}) TO STDOUT WITH CSV HEADER`], { encoding: "utf8" })
+  const [header, ...lines] = out.trim().split("\n").filter((l) => l !== "")
+  if (header === undefined) return []
+  const names = header.split(",")
+  return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [names[i]!, v])))
+}
