@@ -1,11 +1,9 @@
 /** `cole embed`: every architecture of a space embedded with a model folder, cached shard by shard. */
-import { Console, Effect, Layer, Option, Schema } from "effect"
+import { Console, Effect, Option, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import * as Executor from "../core/Executor.ts"
 import * as Pipeline from "../core/Pipeline.ts"
-import * as Progress from "../core/Progress.ts"
-import * as Store from "../core/Store.ts"
 import { EmbeddingConfig, embeddingPipeline } from "../pipelines/Embedding.ts"
+import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { oneLine, store } from "./common.ts"
 import * as Format from "./format.ts"
 
@@ -23,7 +21,9 @@ export const embedCommand = Command.make(
     maxLength: Flag.Int("max-length").pipe(Flag.withDescription("Tokens per text at most (longer texts are truncated)"), Flag.withDefault(512)),
     provider: Flag.Literals("execution-provider", ["cpu", "cuda", "auto"]).pipe(Flag.withDescription("Where ONNX Runtime runs the model (cuda needs npm run install:cuda)"), Flag.withDefault("cpu")),
     threads: Flag.Int("threads").pipe(Flag.withDescription("ONNX Runtime intra-op threads (default: its own choice)"), Flag.optional),
-    shardBatches: Flag.Int("shard-batches").pipe(Flag.withDescription("Batches per cached shard (resume granularity)"), Flag.withDefault(16))
+    shardBatches: Flag.Int("shard-batches").pipe(Flag.withDescription("Batches per cached shard (resume granularity)"), Flag.withDefault(16)),
+    executor,
+    db
   },
   (o) =>
     oneLine(Effect.gen(function*() {
@@ -43,5 +43,6 @@ export const embedCommand = Command.make(
       const output = (yield* value.embeddings.resolved).outputs!.embeddings!
       const frame = yield* Pipeline.load(value.embeddings)
       yield* Console.log(`embedded ${frame.length} architectures of ${o.space} (${o.mode}) → ${frame.columns.x.length / Math.max(frame.length, 1)}-d, ${output.digest} (${Format.bytes(output.size)}); ${report.nodes.map((n) => `${n.id} ${n.status}`).join(", ")}`)
-    }).pipe(Effect.provide(Layer.mergeAll(Store.layer(o.store), Executor.inline, Progress.layer))))
+      // Locally the model runs in this process (one session); on a cluster each shard is a unit.
+    }).pipe(Effect.provide(platformLayer(o.store, { executor: o.executor, db: o.db, workers: Option.some(0) }))))
 ).pipe(Command.withDescription("Embed a space's code text with an ONNX model folder (cached per text)"))

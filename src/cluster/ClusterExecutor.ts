@@ -63,6 +63,6 @@ export const layer = (options: Options) =>
             : reply
           return yield* settle<O, E>(task, outcome)
         })
-      return { concurrency: options.concurrency ?? 64, run }
+      return { concurrency: options.concurrency ?? 64, remote: true, run }
     })
   ).pipe(Layer.provide(Cluster.client(options.db)))

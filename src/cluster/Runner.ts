@@ -86,12 +86,15 @@ const handlers = (options: Options, pool: PoolName, workers: Executor.Pool, slot
 export const layer = (options: Options) => {
   const name = `${os.hostname()}:${(options.listen.advertise ?? options.listen).port}`
   const entityLayers = Layer.unwrap(Effect.gen(function*() {
-    const workers = yield* Executor.pool(options.workers === undefined ? {} : { workers: options.workers })
-    // A delivery holds a slot from its count to its reply, so only units really being worked on are begun.
-    const slots = yield* Semaphore.make(workers.size)
-    const [first, ...rest] = options.pools.map((pool) =>
-      entities[pool].toLayer(Effect.map(handlers(options, pool, workers, slots, name), (h) => entities[pool].of(h)), { maxIdleTime: "10 seconds" })
-    )
+    // cpu units share the runner's worker threads; gpu units get one thread of their own, so a runner
+    // holds one model session on its GPU however many CPU workers it has.
+    const [first, ...rest] = yield* Effect.forEach(options.pools, (pool) =>
+      Effect.gen(function*() {
+        const workers = yield* Executor.pool(pool === "gpu" ? { workers: 1 } : options.workers === undefined ? {} : { workers: options.workers })
+        // A delivery holds a slot from its count to its reply, so only units really being worked on are begun.
+        const slots = yield* Semaphore.make(workers.size)
+        return entities[pool].toLayer(Effect.map(handlers(options, pool, workers, slots, name), (h) => entities[pool].of(h)), { maxIdleTime: "10 seconds" })
+      }))
     return rest.reduce((all, one) => Layer.merge(all, one), first!)
   }))
   return entityLayers.pipe(Layer.provideMerge(Units.layer), Layer.provideMerge(Cluster.runner(options.db, options.listen, options.pools)))

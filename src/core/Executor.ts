@@ -71,6 +71,8 @@ export type ExecutorError = TaskFailed | UnitAbandoned | CodeMismatch | ClusterU
 
 export class Executor extends Context.Service<Executor, {
   readonly concurrency: number
+  /** Whether tasks run on other processes or machines (a step holding a big resource, a model, then sends work out rather than using its own). */
+  readonly remote: boolean
   readonly run: <I, O, E = never>(task: Task<E>, input: I) => Effect.Effect<O, E | ExecutorError>
 }>()("cole/core/Executor") {}
 
@@ -96,6 +98,7 @@ export const settle = <O, E>(task: Task<E>, outcome: TaskOutcome.Outcome): Effec
 /** Runs tasks in this thread, one at a time (the error still goes through its encoded form). */
 export const inline = Layer.succeed(Executor, {
   concurrency: 1,
+  remote: false,
   run: <I, O, E = never>(task: Task<E>, input: I) =>
     Effect.promise(() => TaskOutcome.perform(task.module, task.fn, input)).pipe(
       Effect.flatMap((outcome) => settle<O, E>(task, outcome))
@@ -170,6 +173,7 @@ export const local = (options: { readonly workers?: number } = {}) =>
     Executor,
     Effect.map(pool(options), (workers) => ({
       concurrency: workers.size,
+      remote: false,
       run: <I, O, E = never>(task: Task<E>, input: I) =>
         workers.perform(task.module, task.fn, input).pipe(Effect.flatMap((outcome) => settle<O, E>(task, outcome)))
     }))

@@ -15,6 +15,7 @@ import * as Store from "../../src/core/Store.ts"
 import { cole, unitStatuses } from "../e2e/cli.ts"
 import { repoRoot, tempDir } from "../helpers.ts"
 import * as Postgres from "../postgres.ts"
+import { tinyFolder } from "../steps/embed/fixtures.ts"
 import { fast, joined, query, type Runner, startRunner, stopRunners, until } from "./runners.ts"
 
 let server: Postgres.Postgres
@@ -45,6 +46,8 @@ const trialOutputs = (store: string) => {
     return [f, manifest.outputs]
   }))
 }
+
+const digestOf = (stdout: string) => /(sha256:[0-9a-f]{64})/.exec(stdout)?.[1]
 
 const units = (db: string) =>
   query(db, "SELECT unit, attempts, performed, output IS NOT NULL AS done FROM cole_cluster_units").map((u) => ({
@@ -199,6 +202,31 @@ describe("pools and failures", () => {
     expect(restarts).toBe(3)
     await stopRunners(runners)
     await supervisor
+  }, 90_000)
+
+  it("embedding shards run on runners with the bytes of an in-process run; cuda shards wait for a gpu runner", async () => {
+    const db = server.database()
+    const model = tinyFolder({ seed: 4 })
+    const args = (store: string) => ["embed", "--model", model, "--limit", "120", "--batch-size", "8", "--shard-batches", "2", "--store", store]
+    const local = await cole(args(tempDir()))
+    expect(local.code, local.stderr).toBe(0)
+    const store = tempDir()
+    const [cpu] = await withRunners(startRunner(db, store, { workers: 2 }))
+    await joined(db, [cpu!])
+    const remote = await cole([...args(store), "--executor", "cluster", "--db", db], fast)
+    expect(remote.code, remote.stderr).toBe(0)
+    expect(digestOf(remote.stdout)).toBe(digestOf(local.stdout))
+    expect(query(db, "SELECT count(*) AS n FROM cole_cluster_units WHERE task LIKE 'embedShard%' AND pool = 'cpu'")[0]!.n).toBe("8")
+
+    // cuda shards are gpu units: none runs on the cpu runner; the gpu runner that joins takes them, and
+    // its failure to use CUDA (this machine has none) comes back as the embedder's own typed error.
+    const cuda = cole([...args(store), "--execution-provider", "cuda", "--executor", "cluster", "--db", db], fast)
+    await until("gpu units", () => query(db, "SELECT count(*) AS n FROM cole_cluster_messages WHERE entity_type = 'cole-gpu' AND kind = 0")[0]!.n !== "0")
+    expect(query(db, "SELECT count(*) AS n FROM cole_cluster_units WHERE pool = 'gpu'")[0]!.n).toBe("0")
+    await withRunners(startRunner(db, store, { pools: "gpu" }))
+    const failed = await cuda
+    expect(failed.code).not.toBe(0)
+    expect(failed.stderr).toMatch(/^cole: pipeline embed failed: node embed \(step embed\) failed: embedder for .*: CUDA was asked for but is not usable/m)
   }, 90_000)
 
   it("an unreachable database is one line, from a run and from a runner", async () => {

@@ -1,10 +1,15 @@
-/** Runners for the cluster tests: `cole runner` child processes on loopback ports, with short cluster timings. */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
+/**
+ * Runners for the cluster tests and bench/cluster.ts: `cole runner` child processes on loopback ports,
+ * with short cluster timings. Free of vitest, so the benchmark can use it.
+ */
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
 import * as net from "node:net"
 import * as path from "node:path"
-import { repoRoot } from "../helpers.ts"
-import { cole } from "../e2e/cli.ts"
+import { promisify } from "node:util"
 import * as Postgres from "../postgres.ts"
+
+const repoRoot = path.resolve(import.meta.dirname, "..", "..")
+const main = path.join(repoRoot, "src/cli/main.ts")
 
 /** Timings that make a dead runner's shards move within a few seconds. */
 export const fast = { COLE_CLUSTER_LOCK_MS: "2000", COLE_CLUSTER_POLL_MS: "250" }
@@ -33,7 +38,7 @@ export const startRunner = async (
 ): Promise<Runner> => {
   const port = await freePort()
   const child = spawn(process.execPath, [
-    "--import", "tsx", path.join(repoRoot, "src/cli/main.ts"), "runner",
+    "--import", "tsx", main, "runner",
     "--db", db, "--store", store, "--listen", `127.0.0.1:${port}`, "--workers", String(options.workers ?? 1), "--pools", options.pools ?? "cpu"
   ], { cwd: repoRoot, env: { ...process.env, ...fast, ...options.env }, stdio: ["ignore", "ignore", "pipe"] })
   const runner: Runner = {
@@ -52,9 +57,8 @@ export const stopRunners = async (runners: ReadonlyArray<Runner>) => {
 }
 
 export const clusterStatus = async (db: string) => {
-  const r = await cole(["cluster", "status", "--db", db, "--json"])
-  if (r.code !== 0) throw new Error(r.stderr)
-  return JSON.parse(r.stdout) as {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", main, "cluster", "status", "--db", db, "--json"], { cwd: repoRoot })
+  return JSON.parse(stdout) as {
     runners: Array<{ address: string; pools: Array<string>; healthy: boolean }>
     pools: Array<{ pool: string; queued: number; running: number; done: number; redelivered: number }>
   }

@@ -9,11 +9,13 @@
 import { Effect, Option, Schema } from "effect"
 import * as Artifact from "../../core/Artifact.ts"
 import * as Column from "../../core/Column.ts"
+import { Executor } from "../../core/Executor.ts"
 import * as Hash from "../../core/Hash.ts"
 import { tracked } from "../../core/Progress.ts"
 import * as Shards from "../../core/Shards.ts"
 import * as Step from "../../core/Step.ts"
 import { Embed } from "../Services.ts"
+import * as EmbedTask from "./EmbedTask.ts"
 import * as OnnxSession from "./OnnxSession.ts"
 
 /** One shard of cached embeddings: the texts (by digest) and their vectors. */
@@ -52,15 +54,25 @@ const implementation = (options: Options) =>
     params: Params,
     sources: [import.meta.url],
     resource: (params) =>
-      OnnxSession.open({
-        model: options.model,
-        executionProvider: options.executionProvider ?? "cpu",
-        ...params,
-        ...(options.threads === undefined ? {} : { threads: options.threads })
-      }),
-    environment: (_params, session) => Effect.succeed(session.facts),
-    run: ({ code }, params, context, session) =>
       Effect.gen(function*() {
+        const settings = { model: options.model, ...params, ...(options.threads === undefined ? {} : { threads: options.threads }) }
+        const provider = options.executionProvider ?? "cpu"
+        if (!(yield* Executor).remote) {
+          const session = yield* OnnxSession.open({ ...settings, executionProvider: provider })
+          return { session, remote: undefined }
+        }
+        // On a cluster the shards run on runners, with the provider the key names: this process opens
+        // the model on its CPU only to read its facts and tokenize for the plan.
+        if (provider === "auto") {
+          return yield* new OnnxSession.EmbedderError({ model: options.model, problem: "on a cluster the execution provider must be named: cpu, or cuda (runners with --pools gpu)" })
+        }
+        const session = yield* OnnxSession.open({ ...settings, executionProvider: "cpu" })
+        return { session: { ...session, facts: { ...session.facts, provider } }, remote: { ...settings, executionProvider: provider } }
+      }),
+    environment: (_params, { session }) => Effect.succeed(session.facts),
+    run: ({ code }, params, context, { remote, session }) =>
+      Effect.gen(function*() {
+        const executor = yield* Executor
         const store = context.entries.store
         const texts = code.columns.code
         const keys = texts.map(OnnxSession.textKey)
@@ -105,7 +117,12 @@ const implementation = (options: Options) =>
                 params: context.preimage.params,
                 inputs: { texts },
                 table: EmbeddingShard,
-                produce: session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n)).pipe(
+                produce: (remote === undefined
+                  ? session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n))
+                  : executor.run<EmbedTask.Input, Float32Array, OnnxSession.EmbedderError>(
+                    EmbedTask.task(remote.executionProvider),
+                    { options: remote, texts: rows.map((r) => missingTexts[r]!), batches: local }
+                  ).pipe(Effect.tap(() => Effect.sync(() => tracker.advance(rows.length))))).pipe(
                   Effect.map((x) => ({ text: shardKeys, x }))
                 )
               })
