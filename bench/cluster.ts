@@ -6,6 +6,8 @@
  * between the first unit's start and the last one's finish, read from the cluster's own records.
  * PostgreSQL is a private server (test/postgres.ts); every run gets a fresh store and database.
  * This machine has 2 cores: more runners cannot mean more speed here, only more coordination.
+ * Last, the store's leases as machines sharing it see them: what a heartbeat costs, and how long a
+ * unit waits on the lease of a holder that died on another host (it is judged by its heartbeat's age).
  *
  *   node --import tsx bench/cluster.ts
  */
@@ -13,6 +15,10 @@ import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
+import { Effect, Option } from "effect"
+import { mkdirSync, utimesSync, writeFileSync } from "node:fs"
+import * as Lease from "../src/core/Lease.ts"
+import * as Store from "../src/core/Store.ts"
 import { joined, type Runner, startRunner, stopRunners } from "../test/cluster/runners.ts"
 import * as Postgres from "../test/postgres.ts"
 
@@ -71,4 +77,26 @@ try {
   }
 } finally {
   await pg.stop()
+}
+
+// Leases across hosts, with the store's defaults (heartbeat every 1 s, stale after 15 s).
+{
+  const dir = scratch()
+  const store = Store.make(dir)
+  await Effect.runPromise(store.init)
+  const touches: Array<number> = []
+  const file = path.join(dir, "touched")
+  writeFileSync(file, "")
+  for (let i = 0; i < 1000; i++) {
+    const started = performance.now()
+    utimesSync(file, new Date(), new Date())
+    touches.push(performance.now() - started)
+  }
+  const lease = store.dir("leases", "bench", "key.lease")
+  mkdirSync(path.dirname(lease), { recursive: true })
+  writeFileSync(lease, JSON.stringify({ owner: "gone", pid: 1, host: "another-host", runId: "r", acquiredAt: new Date().toISOString() }))
+  const started = performance.now()
+  await Effect.runPromise(Lease.withLease(store, "bench", "key", "run", { hit: Effect.succeed(Option.none()), compute: Effect.succeed(1) }))
+  console.log(`leases: a heartbeat (utimes) takes ${(median(touches) * 1000).toFixed(0)} µs here (median of 1,000); a dead holder on another host blocks its key for ${((performance.now() - started) / 1000).toFixed(1)} s (stale after ${Lease.defaults.staleMs / 1000} s without a heartbeat, checked every ${Lease.defaults.pollMs} ms)`)
+  rmSync(dir, { recursive: true, force: true })
 }

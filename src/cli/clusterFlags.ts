@@ -39,7 +39,7 @@ export const executorLayer = (options: {
     })
   }
   if (Option.isNone(options.db)) {
-    return Layer.effectDiscard(Effect.fail(new Error("--executor cluster needs the cluster's database: --db postgres://… or COLE_CLUSTER_DB"))) as never
+    return Layer.effect(Executor.Executor, Effect.fail(new Error("--executor cluster needs the cluster's database: --db postgres://… or COLE_CLUSTER_DB")))
   }
   const db = options.db.value
   // Loaded only when asked for: a local run never loads the PostgreSQL client.

@@ -22,7 +22,7 @@ import * as Cluster from "./Cluster.ts"
 import * as Code from "./Code.ts"
 import * as Transfer from "./Transfer.ts"
 import * as Units from "./Units.ts"
-import { entities, type PoolName, type Reply, type Request } from "./Unit.ts"
+import { entities, type PoolName, type Reply, reply, type Request } from "./Unit.ts"
 
 export interface Options {
   readonly db: string
@@ -50,7 +50,7 @@ const handlers = (options: Options, pool: PoolName, workers: Executor.Pool, slot
         const input = yield* Transfer.get(store, request.input)
         yield* Units.performing(sql, request.unit)
         const outcome = yield* workers.perform(resolveModule(request.module), request.fn, input)
-        if (outcome._tag !== "Succeeded") return outcome as Reply
+        if (outcome._tag !== "Succeeded") return reply(outcome)
         const output = yield* Transfer.put(store, outcome.output)
         return { _tag: "Succeeded", output } as const
       }).pipe(
@@ -69,15 +69,15 @@ const handlers = (options: Options, pool: PoolName, workers: Executor.Pool, slot
           if (begun.output !== null) return { _tag: "Succeeded", output: begun.output } as const
           if (begun.attempts > maxAttempts) return yield* new UnitAbandoned({ task, unit: payload.unit, attempts: begun.attempts - 1 })
           Fault.point("runner unit started")
-          const reply = yield* perform(payload).pipe(
+          const answer = yield* perform(payload).pipe(
             // An interrupted delivery (this runner shutting down) did not end the runner: it does not count.
             Effect.onInterrupt(() => Effect.ignore(Units.forget(sql, payload.unit)))
           )
-          yield* Units.finish(sql, payload.unit, reply._tag, reply._tag === "Succeeded" ? reply.output : null).pipe(
+          yield* Units.finish(sql, payload.unit, answer._tag, answer._tag === "Succeeded" ? answer.output : null).pipe(
             Effect.mapError(unavailable("recording the outcome"))
           )
           Fault.point("runner unit recorded")
-          return reply
+          return answer
         }).pipe(Semaphore.withPermits(slots, 1))
     }
   })

@@ -12,6 +12,7 @@ import { Schema } from "effect"
 import { ClusterSchema, Entity } from "effect/cluster"
 import { Rpc } from "effect/rpc"
 import { ClusterUnavailable, CodeMismatch, UnitAbandoned } from "../core/Executor.ts"
+import type * as TaskOutcome from "../core/TaskOutcome.ts"
 
 export const RequestFields = {
   /** The unit's content id: sha256 of the task, the code fingerprint, the input digest and the store. */
@@ -36,6 +37,14 @@ export const Reply = Schema.Union([
   Schema.TaggedStruct("Died", { message: Schema.String, stack: Stack })
 ])
 export type Reply = typeof Reply.Type
+
+/** A task's outcome as a reply, its output already in the store as `output`; absent fields left out. */
+export const reply = (outcome: Exclude<TaskOutcome.Outcome, { readonly _tag: "Succeeded" }>): Reply => {
+  const stack = outcome.stack === undefined ? {} : { stack: outcome.stack }
+  if (outcome._tag === "Died") return { _tag: "Died", message: outcome.message, ...stack }
+  const encoded = Schema.is(Schema.Json)(outcome.encoded) ? { encoded: outcome.encoded } : {}
+  return { _tag: "Failed", message: outcome.message, ...encoded, ...stack }
+}
 
 export const Perform = Rpc.make("Perform", {
   payload: RequestFields,

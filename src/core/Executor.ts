@@ -53,7 +53,8 @@ export class CodeMismatch extends Schema.TaggedError<CodeMismatch>()("CodeMismat
   actual: Schema.String
 }) {
   override get message() {
-    return `runner ${this.runner} refused ${this.task}: its code (fingerprint ${this.actual.slice(0, 16)}) differs from this run's (${this.expected.slice(0, 16)}); install the same version of cole on every machine`
+    const short = (digest: string) => digest.replace(/^sha256:/, "").slice(0, 16)
+    return `runner ${this.runner} refused ${this.task}: its code (fingerprint ${short(this.actual)}) differs from this run's (${short(this.expected)}); install the same version of cole on every machine`
   }
 }
 

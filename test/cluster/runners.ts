@@ -72,10 +72,12 @@ export const until = async (what: string, condition: () => Promise<boolean> | bo
   }
 }
 
-/** Waits until each of `runners` is registered and healthy. */
+/** Waits until each of `runners` is registered and healthy (read with psql: cheaper than a `cole` process per look). */
 export const joined = (db: string, runners: ReadonlyArray<Runner>) =>
-  until(`${runners.length} runners`, async () => {
-    const healthy = new Set((await clusterStatus(db)).runners.filter((r) => r.healthy).map((r) => r.address))
+  until(`${runners.length} runners`, () => {
+    const tables = query(db, "SELECT count(*) AS n FROM pg_tables WHERE tablename = 'cole_cluster_runners'")
+    if (tables[0]?.n !== "1") return false
+    const healthy = new Set(query(db, "SELECT address FROM cole_cluster_runners WHERE healthy").map((r) => r.address))
     return runners.every((r) => healthy.has(`127.0.0.1:${r.port}`))
   })
 
