@@ -19,7 +19,8 @@ export const binaries = (): string | undefined => {
   return versions.length === 0 ? undefined : path.join(root, versions[0]!, "bin")
 }
 
-const freePort = () =>
+/** A free TCP port on loopback. */
+export const freePort = () =>
   new Promise<number>((resolve, reject) => {
     const server = net.createServer()
     server.on("error", reject)

@@ -2,7 +2,8 @@
  * The `cole` command: run and explain pipelines, inspect and maintain the store, lock step versions.
  * Every failure prints one line, `cole: <what went wrong>`, and exits non-zero.
  */
-import { NodeRuntime, NodeServices } from "@effect/platform-node"
+import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as NodeServices from "@effect/platform-node/NodeServices"
 import { Effect, Layer } from "effect"
 import { Argument, Command } from "effect/cli"
 import { ablateCommand } from "./ablateCommand.ts"

@@ -8,7 +8,7 @@
  * (its PostgreSQL session, holding their advisory locks, ends with it) pass to the others within
  * seconds. `COLE_CLUSTER_LOCK_MS` shortens the shard-lock expiry (tests use ~2 s).
  */
-import { NodeCrypto } from "@effect/platform-node"
+import * as NodeCrypto from "@effect/platform-node/NodeCrypto"
 import { layerClientProtocol, layerSocketServer } from "@effect/platform-node/NodeClusterSocket"
 import { PgClient } from "@effect/sql-pg"
 import { Config, Context, Effect, Layer, Option, Redacted, References } from "effect"

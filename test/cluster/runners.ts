@@ -2,10 +2,8 @@
  * Runners for the cluster tests and bench/cluster.ts: `cole runner` child processes on loopback ports,
  * with short cluster timings. Free of vitest, so the benchmark can use it.
  */
-import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process"
-import * as net from "node:net"
+import { type ChildProcess, execFileSync, spawn } from "node:child_process"
 import * as path from "node:path"
-import { promisify } from "node:util"
 import * as Postgres from "../postgres.ts"
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..")
@@ -14,21 +12,10 @@ const main = path.join(repoRoot, "src/cli/main.ts")
 /** Timings that make a dead runner's shards move within a few seconds. */
 export const fast = { COLE_CLUSTER_LOCK_MS: "2000", COLE_CLUSTER_POLL_MS: "250" }
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
 export interface Runner {
   readonly child: ChildProcess
   readonly port: number
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-  output: string
 }
 
 export const startRunner = async (
@@ -36,32 +23,17 @@ export const startRunner = async (
   store: string,
   options: { readonly workers?: number; readonly pools?: string; readonly env?: Record<string, string> } = {}
 ): Promise<Runner> => {
-  const port = await freePort()
+  const port = await Postgres.freePort()
   const child = spawn(process.execPath, [
     "--import", "tsx", main, "runner",
     "--db", db, "--store", store, "--listen", `127.0.0.1:${port}`, "--workers", String(options.workers ?? 1), "--pools", options.pools ?? "cpu"
-  ], { cwd: repoRoot, env: { ...process.env, ...fast, ...options.env }, stdio: ["ignore", "ignore", "pipe"] })
-  const runner: Runner = {
-    child,
-    port,
-    output: "",
-    exited: new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })))
-  }
-  child.stderr!.on("data", (d) => (runner.output += d))
-  return runner
+  ], { cwd: repoRoot, env: { ...process.env, ...fast, ...options.env }, stdio: "ignore" })
+  return { child, port, exited: new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal }))) }
 }
 
 export const stopRunners = async (runners: ReadonlyArray<Runner>) => {
   for (const r of runners) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill("SIGTERM")
   await Promise.all(runners.map((r) => r.exited))
-}
-
-export const clusterStatus = async (db: string) => {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", main, "cluster", "status", "--db", db, "--json"], { cwd: repoRoot })
-  return JSON.parse(stdout) as {
-    runners: Array<{ address: string; pools: Array<string>; healthy: boolean }>
-    pools: Array<{ pool: string; queued: number; running: number; done: number; redelivered: number }>
-  }
 }
 
 export const until = async (what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000) => {

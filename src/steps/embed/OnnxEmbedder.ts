@@ -5,6 +5,10 @@
  * own cache entry — so a killed run resumes shard by shard, and new architectures embed only their own
  * texts. Because shards hold whole batches of one sorted plan, resuming reproduces exactly the batches
  * an uninterrupted run would have used, and with them the same bytes.
+ *
+ * Locally the model runs in this process, one session for every shard. On a cluster (a remote Executor)
+ * each shard is a unit (EmbedTask.ts) — a gpu unit when the provider is cuda — and this process opens the
+ * model on its CPU only for the facts that enter the key and the tokenizer that plans the batches.
  */
 import { Effect, Option, Schema } from "effect"
 import * as Artifact from "../../core/Artifact.ts"
