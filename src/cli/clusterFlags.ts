@@ -38,7 +38,7 @@ export const executorLayer = (options: {
       onSome: (workers) => workers === 0 ? Executor.inline : Executor.local({ workers })
     })
   }
-  if (Option.isNone(options.db)) {
+  if (Option.isNone(options.db) || options.db.value.trim() === "") {
     return Layer.effect(Executor.Executor, Effect.fail(new Error("--executor cluster needs the cluster's database: --db postgres://… or COLE_CLUSTER_DB")))
   }
   const db = options.db.value

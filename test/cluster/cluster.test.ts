@@ -250,6 +250,6 @@ describe("pools and failures", () => {
     expect(runner.code).not.toBe(0)
     expect(runner.stderr.trim()).toMatch(/^cole: cluster unavailable: cannot connect to PostgreSQL/)
     const missing = await cole([...cvArgs(tempDir()), "--executor", "cluster"], { COLE_CLUSTER_DB: "" })
-    expect(missing.stderr.trim()).toMatch(/^cole: /)
+    expect(missing.stderr.trim()).toBe("cole: --executor cluster needs the cluster's database: --db postgres://… or COLE_CLUSTER_DB")
   }, 60_000)
 })
