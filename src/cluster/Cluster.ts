@@ -54,9 +54,7 @@ const shardingConfig = (runner: { readonly listen: Listen; readonly pools: Reado
       availableShardGroups: [...pools],
       assignedShardGroups: runner === undefined ? [] : [...runner.pools],
       shardsPerGroup: 64,
-      entityMaxIdleTime: 10_000,
-      // Units are independent: no need to wait for a joining runner's peers before taking shards.
-      preemptiveShutdown: true
+      entityMaxIdleTime: 10_000
     }))
   )
 

@@ -59,7 +59,7 @@ export const layer = (options: Options) =>
           const outcome: TaskOutcome.Outcome = reply._tag === "Succeeded"
             ? { _tag: "Succeeded", output: yield* Transfer.get(store, reply.output).pipe(Effect.mapError(storeFailed)) }
             : reply._tag === "Failed"
-            ? { ...reply, encoded: reply.encoded }
+            ? { _tag: "Failed", encoded: reply.encoded, message: reply.message, stack: reply.stack }
             : reply
           return yield* settle<O, E>(task, outcome)
         })
