@@ -10,15 +10,18 @@
  */
 import * as path from "node:path"
 import { Effect, Layer, Schema } from "effect"
+import * as SqlClient from "effect/sql/SqlClient"
 import { ClusterUnavailable, CodeMismatch, Executor, type Task, TaskFailed, UnitAbandoned, settle, describe } from "../core/Executor.ts"
 import * as Fingerprint from "../core/Fingerprint.ts"
 import * as Hash from "../core/Hash.ts"
-import { Store } from "../core/Store.ts"
+import type { StoreIOError } from "../core/Files.ts"
+import { type CorruptBlob, type MissingBlob, Store } from "../core/Store.ts"
 import type * as TaskOutcome from "../core/TaskOutcome.ts"
 import * as Cluster from "./Cluster.ts"
 import * as Code from "./Code.ts"
 import * as Transfer from "./Transfer.ts"
-import { entities } from "./Unit.ts"
+import * as Units from "./Units.ts"
+import { entities, type Reply } from "./Unit.ts"
 
 export interface Options {
   /** The PostgreSQL URL of the cluster. */
@@ -41,6 +44,7 @@ export const layer = (options: Options) =>
     Executor,
     Effect.gen(function*() {
       const store = yield* Store
+      const sql = yield* SqlClient.SqlClient
       const clients = { cpu: yield* entities.cpu.client, gpu: yield* entities.gpu.client }
       const code = Code.fingerprint()
       const run = <I, O, E = never>(task: Task<E>, input: I) =>
@@ -51,18 +55,26 @@ export const layer = (options: Options) =>
           const module = portableModule(task.module)
           const request = { module, fn: task.fn, code, input: inputDigest, store: store.root }
           const unit = Hash.hex(Hash.digestJson(request))
-          const reply = yield* clients[task.pool ?? "cpu"](unit).Perform({ unit, ...request }).pipe(
-            Effect.mapError((error) =>
-              isClusterError(error) ? error : new ClusterUnavailable({ reason: `unit ${unit.slice(0, 16)} of ${describe(task)}: ${error.message}` })
+          const unavailable = (error: { readonly message: string }) =>
+            new ClusterUnavailable({ reason: `unit ${unit.slice(0, 16)} of ${describe(task)}: ${error.message}` })
+          const send = (options: { readonly always?: boolean } = {}) =>
+            Units.forget(sql, unit, options).pipe(
+              Effect.mapError(unavailable),
+              Effect.andThen(clients[task.pool ?? "cpu"](unit).Perform({ unit, ...request })),
+              Effect.mapError((error) => isClusterError(error) ? error : unavailable(error))
             )
+          const outcomeOf = (reply: Reply): Effect.Effect<TaskOutcome.Outcome, CorruptBlob | MissingBlob | StoreIOError> =>
+            reply._tag === "Succeeded"
+              ? Effect.map(Transfer.get(store, reply.output), (output) => ({ _tag: "Succeeded", output }))
+              : Effect.succeed(reply._tag === "Failed" ? { _tag: "Failed", encoded: reply.encoded, message: reply.message, stack: reply.stack } : reply)
+          const outcome = yield* send().pipe(
+            Effect.flatMap(outcomeOf),
+            // An answer from an earlier run whose output blob has since gone (gc): perform it again, once.
+            Effect.catchTag("MissingBlob", () => send({ always: true }).pipe(Effect.flatMap(outcomeOf))),
+            Effect.mapError((error) => error._tag === "MissingBlob" || error._tag === "CorruptBlob" || error._tag === "StoreIOError" ? storeFailed(error) : error)
           )
-          const outcome: TaskOutcome.Outcome = reply._tag === "Succeeded"
-            ? { _tag: "Succeeded", output: yield* Transfer.get(store, reply.output).pipe(Effect.mapError(storeFailed)) }
-            : reply._tag === "Failed"
-            ? { _tag: "Failed", encoded: reply.encoded, message: reply.message, stack: reply.stack }
-            : reply
           return yield* settle<O, E>(task, outcome)
         })
       return { concurrency: options.concurrency ?? 64, remote: true, run }
     })
-  ).pipe(Layer.provide(Cluster.client(options.db)))
+  ).pipe(Layer.provide(Units.layer), Layer.provide(Cluster.client(options.db)))

@@ -71,7 +71,7 @@ const handlers = (options: Options, pool: PoolName, workers: Executor.Pool, slot
           Fault.point("runner unit started")
           const answer = yield* perform(payload).pipe(
             // An interrupted delivery (this runner shutting down) did not end the runner: it does not count.
-            Effect.onInterrupt(() => Effect.ignore(Units.forget(sql, payload.unit)))
+            Effect.onInterrupt(() => Effect.ignore(Units.uncount(sql, payload.unit)))
           )
           yield* Units.finish(sql, payload.unit, answer._tag, answer._tag === "Succeeded" ? answer.output : null).pipe(
             Effect.mapError(unavailable("recording the outcome"))

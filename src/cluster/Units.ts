@@ -12,6 +12,8 @@ import * as SqlClient from "effect/sql/SqlClient"
 import { TABLE_PREFIX } from "./Cluster.ts"
 
 export const TABLE = `${TABLE_PREFIX}_units`
+const MESSAGES = `${TABLE_PREFIX}_messages`
+const REPLIES = `${TABLE_PREFIX}_replies`
 
 /** Creates the table when it is missing. */
 export const layer = Layer.effectDiscard(Effect.gen(function*() {
@@ -51,5 +53,22 @@ export const finish = (sql: SqlClient.SqlClient, unit: string, outcome: string, 
   sql`UPDATE ${sql(TABLE)} SET finished_at = now(), outcome = ${outcome}, output = ${output} WHERE unit = ${unit}`
 
 /** Takes back a delivery that was interrupted (its runner shutting down), not ended by its unit. */
-export const forget = (sql: SqlClient.SqlClient, unit: string) =>
+export const uncount = (sql: SqlClient.SqlClient, unit: string) =>
   sql`UPDATE ${sql(TABLE)} SET attempts = attempts - 1 WHERE unit = ${unit}`
+
+/**
+ * Forgets how `unit` ended unless it succeeded, so that sending it again performs it again: its
+ * answered messages and their replies, and its record, when no output is recorded and no delivery is
+ * pending. Only successes are remembered, as only results are cached — a refusal, a crash or a task's
+ * error in an earlier run (a runner without CUDA, other code) is not the answer for this one. With
+ * `always`, it forgets a success too (its output went missing from the store).
+ */
+export const forget = (sql: SqlClient.SqlClient, unit: string, options: { readonly always?: boolean } = {}) =>
+  sql.withTransaction(Effect.gen(function*() {
+    const succeeded = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM ${sql(TABLE)} WHERE unit = ${unit} AND output IS NOT NULL`
+    if (Number(succeeded[0]!.n) > 0 && options.always !== true) return
+    const stale = yield* sql<{ readonly id: string }>`DELETE FROM ${sql(MESSAGES)} WHERE entity_id = ${unit} AND processed RETURNING id::text AS id`
+    if (stale.length > 0) yield* sql`DELETE FROM ${sql(REPLIES)} WHERE request_id::text IN ${sql.in(stale.map((m) => m.id))}`
+    const pending = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM ${sql(MESSAGES)} WHERE entity_id = ${unit}`
+    if (Number(pending[0]!.n) === 0) yield* sql`DELETE FROM ${sql(TABLE)} WHERE unit = ${unit}`
+  }))

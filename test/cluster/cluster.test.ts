@@ -200,6 +200,13 @@ describe("pools and failures", () => {
     expect(cuda.code).not.toBe(0)
     expect(cuda.stderr).toMatch(/^cole: pipeline embed failed: node embed \(step embed\) failed: embedder for .*: CUDA was asked for but is not usable/m)
     expect(Number(query(db, "SELECT count(*) AS n FROM cole_cluster_units WHERE task LIKE 'embedShard%' AND pool = 'gpu'")[0]!.n)).toBeGreaterThan(0)
+    // Only successes are remembered: run again, the failed shards are performed again, not answered
+    // from the first run's replies.
+    const between = query(db, "SELECT now() AS t")[0]!.t!
+    const again = await cole([...embed(store), "--execution-provider", "cuda", "--executor", "cluster", "--db", db], fast)
+    expect(again.stderr).toMatch(/CUDA was asked for but is not usable/)
+    const retried = query(db, `SELECT count(*) AS n FROM cole_cluster_units WHERE task LIKE 'embedShard%' AND pool = 'gpu' AND started_at > '${between}'`)[0]!.n
+    expect(Number(retried)).toBeGreaterThan(0)
 
     // A unit sent with other code than the runner's is refused before anything is recorded.
     const request = { module: "test/fixtures/clusterTasks.ts", fn: "square", code: "sha256:" + "0".repeat(64), input: "sha256:" + "1".repeat(64), store }
