@@ -8,11 +8,10 @@
  * restarted sends the same ids again, and a unit a runner already answered returns that answer at
  * once instead of running again.
  */
-import * as path from "node:path"
 import { Effect, Layer, Schema } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import { ClusterUnavailable, CodeMismatch, Executor, type Task, TaskFailed, UnitAbandoned, settle, describe } from "../core/Executor.ts"
-import * as Fingerprint from "../core/Fingerprint.ts"
+import * as ModulePath from "../core/ModulePath.ts"
 import * as Hash from "../core/Hash.ts"
 import type { StoreIOError } from "../core/Files.ts"
 import { type CorruptBlob, type MissingBlob, Store } from "../core/Store.ts"
@@ -30,13 +29,6 @@ export interface Options {
   readonly concurrency?: number
 }
 
-/** A module inside the install, named relative to it, so a runner installed elsewhere finds its own copy. */
-export const portableModule = (module: string) => {
-  const file = module.startsWith("file:") ? new URL(module).pathname : module
-  const relative = path.relative(Fingerprint.projectRoot, file)
-  return relative.startsWith("..") || path.isAbsolute(relative) ? module : relative.split(path.sep).join("/")
-}
-
 const isClusterError = Schema.is(Schema.Union([CodeMismatch, UnitAbandoned, ClusterUnavailable]))
 
 export const layer = (options: Options) =>
@@ -52,7 +44,7 @@ export const layer = (options: Options) =>
           const storeFailed = (error: { readonly message: string }) =>
             new TaskFailed({ task: describe(task), reason: `moving the unit through the store: ${error.message}` })
           const inputDigest = yield* Transfer.put(store, input).pipe(Effect.mapError(storeFailed))
-          const module = portableModule(task.module)
+          const module = ModulePath.portable(task.module)
           const request = { module, fn: task.fn, code, input: inputDigest, store: store.root }
           const unit = Hash.hex(Hash.digestJson(request))
           const unavailable = (error: { readonly message: string }) =>

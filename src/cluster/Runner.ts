@@ -9,14 +9,12 @@
  * back for attempt `maxAttempts + 1` — is answered `UnitAbandoned` instead of crashing the next runner.
  */
 import * as os from "node:os"
-import * as path from "node:path"
-import { pathToFileURL } from "node:url"
 import { Effect, Layer, Semaphore } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
 import * as Executor from "../core/Executor.ts"
 import { ClusterUnavailable, CodeMismatch, UnitAbandoned } from "../core/Executor.ts"
 import * as Fault from "../core/Fault.ts"
-import * as Fingerprint from "../core/Fingerprint.ts"
+import * as ModulePath from "../core/ModulePath.ts"
 import { Store } from "../core/Store.ts"
 import * as Cluster from "./Cluster.ts"
 import * as Code from "./Code.ts"
@@ -32,10 +30,6 @@ export interface Options {
   readonly maxAttempts?: number
 }
 
-/** A module named relative to the install (as the coordinator sends it) resolved against this one. */
-export const resolveModule = (module: string) =>
-  /^[a-z]+:/.test(module) || path.isAbsolute(module) ? module : pathToFileURL(path.join(Fingerprint.projectRoot, module)).href
-
 const unavailable = (reason: string) => (error: unknown) =>
   new ClusterUnavailable({ reason: `${reason}: ${error instanceof Error ? error.message : String(error)}` })
 
@@ -49,7 +43,7 @@ const handlers = (options: Options, pool: PoolName, workers: Executor.Pool, slot
       Effect.gen(function*() {
         const input = yield* Transfer.get(store, request.input)
         yield* Units.performing(sql, request.unit)
-        const outcome = yield* workers.perform(resolveModule(request.module), request.fn, input)
+        const outcome = yield* workers.perform(ModulePath.resolve(request.module), request.fn, input)
         if (outcome._tag !== "Succeeded") return reply(outcome)
         const output = yield* Transfer.put(store, outcome.output)
         return { _tag: "Succeeded", output } as const

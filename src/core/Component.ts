@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 import { Effect, Schema } from "effect"
 import * as Fingerprint from "./Fingerprint.ts"
 import * as Hash from "./Hash.ts"
+import * as ModulePath from "./ModulePath.ts"
 
 export type Json = typeof Schema.Json.Type
 
@@ -91,7 +92,8 @@ export type Identity = {
 export const locate = (k: string, ref: Ref, builtins: Builtins, base = process.cwd()): Effect.Effect<Located, InvalidComponent> => {
   const builtin = builtins[ref.use]
   const params = (ref.params ?? {}) as Json
-  if (builtin !== undefined) return Effect.succeed({ kind: k, ...builtin, params, use: ref.use, builtin: true })
+  // A built-in is named relative to the install, so a runner installed elsewhere loads its own copy.
+  if (builtin !== undefined) return Effect.succeed({ kind: k, ...builtin, module: ModulePath.portable(builtin.module), params, use: ref.use, builtin: true })
   const hash = ref.use.lastIndexOf("#")
   const looksLikeModule = /[\\/]|\.[cm]?[jt]s(#|$)/.test(ref.use)
   if (!looksLikeModule || hash <= 0 || hash === ref.use.length - 1) {
@@ -118,7 +120,7 @@ export const load = <I>(located: Located): Effect.Effect<Loaded<I>, InvalidCompo
   Effect.gen(function*() {
     const problem = (p: string) => new InvalidComponent({ component: located.use, problem: p })
     const module = yield* Effect.tryPromise({
-      try: () => import(located.module) as Promise<Record<string, unknown>>,
+      try: () => import(ModulePath.resolve(located.module)) as Promise<Record<string, unknown>>,
       catch: (e) => problem(`cannot load ${located.module}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`)
     })
     const definition = module[located.export]

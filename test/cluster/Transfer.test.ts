@@ -3,11 +3,10 @@ import { cpSync, mkdirSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { portableModule } from "../../src/cluster/ClusterExecutor.ts"
 import * as Code from "../../src/cluster/Code.ts"
-import { resolveModule } from "../../src/cluster/Runner.ts"
 import * as Transfer from "../../src/cluster/Transfer.ts"
 import { parseAddress, parsePools } from "../../src/cli/runnerCommand.ts"
+import * as ModulePath from "../../src/core/ModulePath.ts"
 import * as Store from "../../src/core/Store.ts"
 import { repoRoot, tempDir } from "../helpers.ts"
 
@@ -59,12 +58,15 @@ describe("Code", () => {
 })
 
 describe("module names and runner flags", () => {
-  it("a task module inside the install travels relative to it; outside, as it is", () => {
+  it("a module inside the install travels relative to it (tasks, built-in components); outside, as it is", () => {
     const inside = new URL("../../src/steps/surrogate/Cv.ts", import.meta.url).href
-    expect(portableModule(inside)).toBe("src/steps/surrogate/Cv.ts")
-    expect(resolveModule("src/steps/surrogate/Cv.ts")).toBe(inside)
-    expect(portableModule("file:///opt/user/head.ts")).toBe("file:///opt/user/head.ts")
-    expect(resolveModule("file:///opt/user/head.ts")).toBe("file:///opt/user/head.ts")
+    expect(ModulePath.portable(inside)).toBe("src/steps/surrogate/Cv.ts")
+    expect(ModulePath.resolve("src/steps/surrogate/Cv.ts")).toBe(inside)
+    expect(ModulePath.portable("file:///opt/user/head.ts")).toBe("file:///opt/user/head.ts")
+    expect(ModulePath.resolve("file:///opt/user/head.ts")).toBe("file:///opt/user/head.ts")
+    // A dependency inside the install's node_modules stays absolute (it is not the install's code).
+    const dependency = new URL("../../node_modules/effect/package.json", import.meta.url).href
+    expect(ModulePath.portable(dependency)).toBe(dependency)
   })
 
   it("--listen, --advertise and --pools are checked", async () => {
