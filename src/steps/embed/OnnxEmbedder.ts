@@ -7,8 +7,8 @@
  * an uninterrupted run would have used, and with them the same bytes.
  *
  * Locally the model runs in this process, one session for every shard. On a cluster (a remote Executor)
- * each shard is a unit (EmbedTask.ts) — a gpu unit when the provider is cuda — and this process opens the
- * model on its CPU only for the facts that enter the key and the tokenizer that plans the batches.
+ * each shard is a unit (EmbedTask.ts) — a gpu unit when the provider is cuda — and this process only reads
+ * the graph (the facts that enter the key) and the tokenizer (the batch plan), never the weights.
  */
 import { Effect, Option, Schema } from "effect"
 import * as Artifact from "../../core/Artifact.ts"
@@ -63,19 +63,20 @@ const implementation = (options: Options) =>
         const provider = options.executionProvider ?? "cpu"
         if (!(yield* Executor).remote) {
           const session = yield* OnnxSession.open({ ...settings, executionProvider: provider })
-          return { session, remote: undefined }
+          return { session, local: session.embed, remote: undefined }
         }
-        // On a cluster the shards run on runners, with the provider the key names: this process opens
-        // the model on its CPU only to read its facts and tokenize for the plan.
+        // On a cluster the shards run on runners, with the provider the key names: this process reads
+        // the graph's facts and the tokenizer for the plan, and never loads the weights.
         if (provider === "auto") {
           return yield* new OnnxSession.EmbedderError({ model: options.model, problem: "on a cluster the execution provider must be named: cpu, or cuda (runners with --pools gpu)" })
         }
-        const session = yield* OnnxSession.open({ ...settings, executionProvider: "cpu" })
-        return { session: { ...session, facts: { ...session.facts, provider } }, remote: { ...settings, executionProvider: provider } }
+        const remote = { ...settings, executionProvider: provider }
+        return { session: yield* OnnxSession.describe(remote), local: undefined, remote }
       }),
     environment: (_params, { session }) => Effect.succeed(session.facts),
-    run: ({ code }, params, context, { remote, session }) =>
+    run: ({ code }, params, context, resource) =>
       Effect.gen(function*() {
+        const { session } = resource
         const executor = yield* Executor
         const store = context.entries.store
         const texts = code.columns.code
@@ -121,11 +122,11 @@ const implementation = (options: Options) =>
                 params: context.preimage.params,
                 inputs: { texts },
                 table: EmbeddingShard,
-                produce: (remote === undefined
-                  ? session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n))
+                produce: (resource.remote === undefined
+                  ? resource.local(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n))
                   : executor.run<EmbedTask.Input, Float32Array, OnnxSession.EmbedderError>(
-                    EmbedTask.task(remote.executionProvider),
-                    { options: remote, texts: rows.map((r) => missingTexts[r]!), batches: local }
+                    EmbedTask.task(resource.remote.executionProvider),
+                    { options: resource.remote, texts: rows.map((r) => missingTexts[r]!), batches: local }
                   ).pipe(Effect.tap(() => Effect.sync(() => tracker.advance(rows.length))))).pipe(
                   Effect.map((x) => ({ text: shardKeys, x }))
                 )

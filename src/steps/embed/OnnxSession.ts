@@ -3,7 +3,9 @@
  * provider, checked against what the embedder needs (inputs it can feed, a hidden-state output, the
  * hidden size), and released when its scope closes. `embed` runs length-sorted batches and pools.
  */
+import { readFileSync } from "node:fs"
 import type * as Ort from "onnxruntime-node"
+import onnxProto from "onnx-proto"
 import { Effect, Schema } from "effect"
 import * as Hash from "../../core/Hash.ts"
 import * as ModelFolder from "./ModelFolder.ts"
@@ -65,6 +67,98 @@ const create = (ort: typeof Ort, options: Options, provider: "cpu" | "cuda", mod
     catch: (e) => new EmbedderError({ model: options.model, problem: `${provider} session cannot be created: ${(e as Error).message}` })
   })
 
+/** What the embedder needs to know of a graph: its inputs, outputs and each output's type and shape. */
+interface Graph {
+  readonly inputNames: ReadonlyArray<string>
+  readonly outputNames: ReadonlyArray<string>
+  readonly outputOf: (name: string) => { readonly type: string; readonly shape: ReadonlyArray<number | string> } | undefined
+}
+
+/** Checks the graph against what the embedder feeds and reads; picks the outputs to pool, their dtype and hidden size. */
+const checkGraph = (options: Options, graph: Graph, folder: ModelFolder.ModelFolder) =>
+  Effect.gen(function*() {
+    const fail = (problem: string) => Effect.fail(new EmbedderError({ model: options.model, problem }))
+    const past = graph.inputNames.filter((n) => n.startsWith("past_key_values") || n.startsWith("past."))
+    if (past.length > 0) {
+      return yield* fail(`the graph takes key/value cache inputs (${past[0]}, …): export the model without key/value cache (Optimum task feature-extraction, not a -with-past variant)`)
+    }
+    const unknown = graph.inputNames.filter((n) => !KNOWN_INPUTS.has(n))
+    if (unknown.length > 0) return yield* fail(`unknown graph input ${unknown[0]} (the embedder feeds ${[...KNOWN_INPUTS].join(", ")})`)
+    for (const required of ["input_ids", "attention_mask"]) {
+      if (!graph.inputNames.includes(required)) return yield* fail(`the graph has no ${required} input`)
+    }
+    const outputs = options.pooling === "all-layer-mean"
+      ? graph.outputNames.filter((n) => /^hidden_states\.\d+$/.test(n)).sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
+      : graph.outputNames.filter((n) => n === "last_hidden_state")
+    if (outputs.length === 0) {
+      return yield* fail(options.pooling === "all-layer-mean"
+        ? `pooling all-layer-mean needs outputs hidden_states.0…N; the graph has ${graph.outputNames.join(", ")}`
+        : `no last_hidden_state output (outputs: ${graph.outputNames.join(", ")})`)
+    }
+    const metadata = graph.outputOf(outputs.at(-1)!)
+    const shape = metadata?.shape ?? []
+    const type = metadata?.type ?? "unknown"
+    if (type !== "float32" && type !== "float16") return yield* fail(`${outputs.at(-1)} is ${type}, expected float32 or float16`)
+    const hidden = shape[2]
+    if (typeof hidden !== "number") return yield* fail(`${outputs.at(-1)} has no fixed hidden size (shape ${JSON.stringify(shape)})`)
+    const configured = folder.config?.hidden_size
+    if (configured !== undefined && configured !== hidden) {
+      return yield* fail(`hidden size ${hidden} of ${outputs.at(-1)} disagrees with config.json hidden_size ${configured}`)
+    }
+    return { outputs, hidden, type }
+  })
+
+/** ONNX tensor element types by number, as ONNX Runtime names them. */
+const ELEMENT_TYPES: Readonly<Record<number, string>> = { 1: "float32", 10: "float16", 11: "float64", 7: "int64", 6: "int32", 16: "bfloat16" }
+
+/** The graph's inputs and outputs read from `model.onnx` itself (its weights may stay in external files). */
+const readGraph = (options: Options, modelFile: string) =>
+  Effect.try({
+    try: (): Graph => {
+      const model = onnxProto.onnx.ModelProto.decode(readFileSync(modelFile))
+      const graph = model.graph
+      const initializers = new Set((graph?.initializer ?? []).map((t) => t.name))
+      const outputs = new Map((graph?.output ?? []).map((o) => [o.name ?? "", o]))
+      return {
+        inputNames: (graph?.input ?? []).map((i) => i.name ?? "").filter((n) => !initializers.has(n)),
+        outputNames: [...outputs.keys()],
+        outputOf: (name) => {
+          const tensor = outputs.get(name)?.type?.tensorType
+          if (tensor === undefined || tensor === null) return undefined
+          return {
+            type: ELEMENT_TYPES[tensor.elemType ?? 0] ?? `element type ${tensor.elemType}`,
+            shape: (tensor.shape?.dim ?? []).map((d) => d.dimParam ? d.dimParam : Number(d.dimValue ?? 0))
+          }
+        }
+      }
+    },
+    catch: (e) => new EmbedderError({ model: options.model, problem: `model.onnx cannot be read as an ONNX graph: ${(e as Error).message}` })
+  })
+
+/**
+ * What a session on the folder would report — the graph checked, its hidden size and dtype, the
+ * tokenizer and the facts that enter the key — without creating one, so without loading the weights:
+ * a cluster's coordinator plans the work and keys it while runners hold the model. The provider in the
+ * facts is the one the runners will use (cpu or cuda).
+ */
+export const describe = (options: Options & { readonly executionProvider: "cpu" | "cuda" }) =>
+  Effect.gen(function*() {
+    const folder = yield* ModelFolder.load(options.model)
+    const tokenization = yield* Tokenization.make(folder, options)
+    const ort = yield* runtime(options.model)
+    const { hidden, type } = yield* checkGraph(options, yield* readGraph(options, folder.modelFile), folder)
+    return { tokenization, hidden, facts: factsOf(folder, type, options.executionProvider, ort) }
+  })
+
+/** Facts that decide the numbers: what the cache key must hold. */
+const factsOf = (folder: ModelFolder.ModelFolder, dtype: string, provider: "cpu" | "cuda", ort: typeof Ort): Record<string, string> => ({
+  model: folder.modelDigest,
+  tokenizer: folder.tokenizerDigest,
+  dtype,
+  provider,
+  onnxruntime: ort.env.versions.common ?? "unknown"
+})
+
 /** Opens a session on the folder; the session is released when the surrounding scope closes. */
 export const open = (options: Options) =>
   Effect.gen(function*() {
@@ -90,34 +184,14 @@ export const open = (options: Options) =>
       ({ session }) => Effect.promise(() => session.release()).pipe(Effect.ensuring(Effect.sync(() => live--)))
     )
 
-    const past = session.inputNames.filter((n) => n.startsWith("past_key_values") || n.startsWith("past."))
-    if (past.length > 0) {
-      return yield* fail(`the graph takes key/value cache inputs (${past[0]}, …): export the model without key/value cache (Optimum task feature-extraction, not a -with-past variant)`)
-    }
-    const unknown = session.inputNames.filter((n) => !KNOWN_INPUTS.has(n))
-    if (unknown.length > 0) return yield* fail(`unknown graph input ${unknown[0]} (the embedder feeds ${[...KNOWN_INPUTS].join(", ")})`)
-    for (const required of ["input_ids", "attention_mask"]) {
-      if (!session.inputNames.includes(required)) return yield* fail(`the graph has no ${required} input`)
-    }
-
-    const outputs = options.pooling === "all-layer-mean"
-      ? session.outputNames.filter((n) => /^hidden_states\.\d+$/.test(n)).sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
-      : session.outputNames.filter((n) => n === "last_hidden_state")
-    if (outputs.length === 0) {
-      return yield* fail(options.pooling === "all-layer-mean"
-        ? `pooling all-layer-mean needs outputs hidden_states.0…N; the graph has ${session.outputNames.join(", ")}`
-        : `no last_hidden_state output (outputs: ${session.outputNames.join(", ")})`)
-    }
-    const metadata = session.outputMetadata.find((m) => m.name === outputs.at(-1))
-    const shape = metadata !== undefined && metadata.isTensor ? metadata.shape : []
-    const type = metadata !== undefined && metadata.isTensor ? metadata.type : "unknown"
-    if (type !== "float32" && type !== "float16") return yield* fail(`${outputs.at(-1)} is ${type}, expected float32 or float16`)
-    const hidden = shape[2]
-    if (typeof hidden !== "number") return yield* fail(`${outputs.at(-1)} has no fixed hidden size (shape ${JSON.stringify(shape)})`)
-    const configured = folder.config?.hidden_size
-    if (configured !== undefined && configured !== hidden) {
-      return yield* fail(`hidden size ${hidden} of ${outputs.at(-1)} disagrees with config.json hidden_size ${configured}`)
-    }
+    const { outputs, hidden, type } = yield* checkGraph(options, {
+      inputNames: session.inputNames,
+      outputNames: session.outputNames,
+      outputOf: (name) => {
+        const metadata = session.outputMetadata.find((m) => m.name === name)
+        return metadata !== undefined && metadata.isTensor ? { type: metadata.type, shape: metadata.shape } : undefined
+      }
+    }, folder)
 
     /** Embeds texts that form one batch plan: `batches` are index lists into `texts`, in order. */
     const embed = (texts: ReadonlyArray<string>, batches: ReadonlyArray<ReadonlyArray<number>>, onBatch: (n: number) => void = () => undefined) =>
@@ -197,13 +271,7 @@ export const open = (options: Options) =>
       inputs: session.inputNames,
       outputs: session.outputNames,
       /** Facts that decide the numbers: what the cache key must hold. */
-      facts: {
-        model: folder.modelDigest,
-        tokenizer: folder.tokenizerDigest,
-        dtype: type,
-        provider,
-        onnxruntime: ort.env.versions.common ?? "unknown"
-      } as Record<string, string>,
+      facts: factsOf(folder, type, provider, ort),
       embed
     }
   })

@@ -121,6 +121,32 @@ describe("ONNX embedder numerics and bad folders", () => {
       assert.match(yield* problem(tinyFolder(), { executionProvider: "cuda" }), /CUDA was asked for but is not usable .*npm run install:cuda/)
     }))
 
+  it.live("describe reads from the graph alone what a session reports: facts, hidden size, and the same errors", () =>
+    Effect.gen(function*() {
+      const described = (folder: string, overrides: Partial<OnnxSession.Options> = {}) =>
+        OnnxSession.describe({ ...options(folder, overrides), executionProvider: "cpu" })
+      for (const [folder, overrides] of [
+        [tinyFolder({ kind: "encoder" }), {}],
+        [tinyFolder({ kind: "decoder" }), { pooling: "last-token" }],
+        [tinyFolder({ fp16Output: true }), {}],
+        [tinyFolder({ kind: "decoder", hidden: 32, heads: 4 }), { pooling: "all-layer-mean" }]
+      ] as const) {
+        const session = yield* Effect.scoped(OnnxSession.open(options(folder, overrides)))
+        const graph = yield* described(folder, overrides)
+        assert.deepStrictEqual(graph.facts, session.facts)
+        assert.strictEqual(graph.hidden, session.hidden)
+        assert.deepStrictEqual(graph.tokenization.encode("class A: pass").ids, session.tokenization.encode("class A: pass").ids)
+      }
+      // The provider in the facts is the one asked for (the runners'), not this machine's.
+      assert.strictEqual((yield* OnnxSession.describe({ ...options(tinyFolder()), executionProvider: "cuda" })).facts.provider, "cuda")
+      const failure = (folder: string) => Effect.flip(described(folder)).pipe(Effect.map((e) => e.message))
+      assert.match(yield* failure(tinyFolder({ variant: "no-hidden-state" })), /no last_hidden_state output \(outputs: pooled_output, hidden_states\.0/)
+      assert.match(yield* failure(tinyFolder({ kind: "decoder", variant: "with-past" })), /key\/value cache inputs \(past_key_values\.0\.key, …\)/)
+      const garbled = tinyFolder()
+      writeFileSync(path.join(garbled, "model.onnx"), "not a protobuf at all")
+      assert.match(yield* failure(garbled), /model\.onnx cannot be read as an ONNX graph/)
+    }))
+
   it.live("NaN/Inf in the model's output is a typed error naming the text", () =>
     Effect.scoped(Effect.gen(function*() {
       const session = yield* OnnxSession.open(options(tinyFolder({ variant: "non-finite" })))
