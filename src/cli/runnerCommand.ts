@@ -3,6 +3,7 @@
  * threads until stopped. Inputs and outputs go through the store at --store, which must be the same
  * shared folder, at the same path, as the coordinator's.
  */
+import * as os from "node:os"
 import { Console, Effect, Layer, Option } from "effect"
 import { Command, Flag } from "effect/cli"
 import * as Store from "../core/Store.ts"
@@ -35,7 +36,7 @@ export const runnerCommand = Command.make(
     db,
     store,
     listen: Flag.String("listen").pipe(Flag.withDescription("Address to listen on for the cluster, HOST:PORT"), Flag.withDefault("127.0.0.1:34431")),
-    advertise: Flag.String("advertise").pipe(Flag.withDescription("Address the others reach this runner at (default: --listen; give it when listening on 0.0.0.0)"), Flag.optional),
+    advertise: Flag.String("advertise").pipe(Flag.withDescription("Address the others reach this runner at (default: --listen, or this host's name and port when listening on 0.0.0.0)"), Flag.optional),
     workers,
     pools: Flag.String("pools").pipe(Flag.withDescription("Which units to take: cpu, gpu (units that need a GPU), or cpu,gpu"), Flag.withDefault("cpu")),
     attempts: Flag.Int("attempts").pipe(Flag.withDescription("Attempts at a unit that keeps ending its runner before it is given up"), Flag.withDefault(3))
@@ -48,15 +49,18 @@ export const runnerCommand = Command.make(
       const advertise = yield* Option.match(o.advertise, { onNone: () => Effect.succeed(undefined), onSome: (a) => parseAddress("--advertise", a) })
       const pools = yield* parsePools(o.pools)
       const Runner = yield* Effect.promise(() => import("../cluster/Runner.ts"))
+      // Listening on every interface, the runner is reached at its host name unless told otherwise.
+      const reachable = advertise ?? (listen.host === "0.0.0.0" || listen.host === "::" ? { host: os.hostname(), port: listen.port } : undefined)
       const runner = Runner.layer({
         db: o.db.value,
-        listen: { ...listen, ...(advertise === undefined ? {} : { advertise }) },
+        listen: { ...listen, ...(reachable === undefined ? {} : { advertise: reachable }) },
         pools,
         maxAttempts: o.attempts,
         ...Option.match(o.workers, { onNone: () => ({}), onSome: (workers) => ({ workers }) })
       })
       yield* Effect.gen(function*() {
-        yield* Console.error(`cole runner: listening on ${listen.host}:${listen.port}, pools ${pools.join(",")}; store ${o.store}`)
+        const reached = reachable === undefined ? "" : ` (reached at ${reachable.host}:${reachable.port})`
+        yield* Console.error(`cole runner: listening on ${listen.host}:${listen.port}${reached}, pools ${pools.join(",")}; store ${o.store}`)
         return yield* Effect.never
       }).pipe(Effect.provide(runner.pipe(Layer.provideMerge(Store.layer(o.store)))))
     }))
