@@ -18,7 +18,15 @@ import * as SqlClient from "effect/sql/SqlClient"
 import { ClusterUnavailable } from "../core/Executor.ts"
 import { pools, type PoolName } from "./Unit.ts"
 
-export const TABLE_PREFIX = "cole_cluster"
+const TABLE_PREFIX = "cole_cluster"
+
+/** The cluster's tables: effect/cluster's messages, replies and runners, and cole's units (Units.ts). */
+export const TABLES = {
+  messages: `${TABLE_PREFIX}_messages`,
+  replies: `${TABLE_PREFIX}_replies`,
+  runners: `${TABLE_PREFIX}_runners`,
+  units: `${TABLE_PREFIX}_units`
+} as const
 
 /** Where a runner listens and how others reach it. */
 export interface Listen {

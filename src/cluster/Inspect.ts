@@ -5,12 +5,7 @@
  */
 import { Effect } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { TABLE_PREFIX } from "./Cluster.ts"
-import * as Units from "./Units.ts"
-
-const MESSAGES = `${TABLE_PREFIX}_messages`
-const REPLIES = `${TABLE_PREFIX}_replies`
-const RUNNERS = `${TABLE_PREFIX}_runners`
+import { TABLES } from "./Cluster.ts"
 
 export interface RunnerRow {
   readonly address: string
@@ -43,7 +38,7 @@ const poolsOf = (runner: string): ReadonlyArray<string> => {
 
 /** Whether the cluster's tables exist yet (a database no runner or run has touched has none). */
 const tablesExist = (sql: SqlClient.SqlClient) =>
-  sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN (${MESSAGES}, ${RUNNERS}, ${Units.TABLE})`.pipe(
+  sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE tablename IN (${TABLES.messages}, ${TABLES.runners}, ${TABLES.units})`.pipe(
     Effect.map((rows) => Number(rows[0]!.n) === 3)
   )
 
@@ -51,7 +46,7 @@ export const status = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   if (!(yield* tablesExist(sql))) return { runners: [], pools: [] } satisfies Status
   const runners = yield* sql<{ readonly address: string; readonly runner: string; readonly healthy: boolean; readonly last_heartbeat: Date }>`
-    SELECT address, runner, healthy, last_heartbeat FROM ${sql(RUNNERS)} ORDER BY address`
+    SELECT address, runner, healthy, last_heartbeat FROM ${sql(TABLES.runners)} ORDER BY address`
   // Requests only (kind 0); a unit's pool is its entity type, cole-cpu or cole-gpu.
   const counts = yield* sql<{ readonly pool: string; readonly queued: number; readonly running: number; readonly done: number; readonly redelivered: number }>`
     SELECT substring(m.entity_type from 6) AS pool,
@@ -59,7 +54,7 @@ export const status = Effect.gen(function*() {
       count(*) FILTER (WHERE NOT m.processed AND u.unit IS NOT NULL)::int AS running,
       count(*) FILTER (WHERE m.processed)::int AS done,
       count(*) FILTER (WHERE u.attempts > 1)::int AS redelivered
-    FROM ${sql(MESSAGES)} m LEFT JOIN ${sql(Units.TABLE)} u ON u.unit = m.entity_id
+    FROM ${sql(TABLES.messages)} m LEFT JOIN ${sql(TABLES.units)} u ON u.unit = m.entity_id
     WHERE m.kind = 0 AND m.entity_type LIKE 'cole-%'
     GROUP BY m.entity_type ORDER BY m.entity_type`
   return {
@@ -81,14 +76,13 @@ export const status = Effect.gen(function*() {
 export const prune = Effect.gen(function*() {
   const sql = yield* SqlClient.SqlClient
   if (!(yield* tablesExist(sql))) return { messages: 0 }
-  return yield* sql.withTransaction(Effect.gen(function*() {
-    const done = yield* sql<{ readonly id: string; readonly entity_id: string }>`
-      DELETE FROM ${sql(MESSAGES)} WHERE processed AND entity_type LIKE 'cole-%' RETURNING id::text AS id, entity_id`
-    const ids = done.map((d) => d.id)
-    if (ids.length > 0) {
-      yield* sql`DELETE FROM ${sql(REPLIES)} WHERE request_id::text IN ${sql.in(ids)}`
-      yield* sql`DELETE FROM ${sql(Units.TABLE)} WHERE unit IN ${sql.in(done.map((d) => d.entity_id))}`
-    }
-    return { messages: done.length }
-  }))
+  const [pruned] = yield* sql<{ readonly messages: number }>`WITH done AS (
+      DELETE FROM ${sql(TABLES.messages)} WHERE processed AND entity_type LIKE 'cole-%' RETURNING id, entity_id
+    ), answers AS (
+      DELETE FROM ${sql(TABLES.replies)} WHERE request_id IN (SELECT id FROM done)
+    ), records AS (
+      DELETE FROM ${sql(TABLES.units)} WHERE unit IN (SELECT entity_id FROM done)
+    )
+    SELECT count(*)::int AS messages FROM done`
+  return { messages: Number(pruned!.messages) }
 })

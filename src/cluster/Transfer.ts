@@ -56,6 +56,24 @@ export const put = (store: Store["Service"], value: unknown) =>
     return digest
   })
 
+/**
+ * The separate blobs read last, by digest: a runner performing a CV node's trials reads the same
+ * feature matrix for each of them, and reading and verifying it once is enough (a digest names its
+ * bytes, so a cached copy can never be stale). Each read still gets its own copy of the bytes.
+ */
+const recent = new Map<string, Uint8Array>()
+const RECENT_BLOBS = 4
+
+const readSeparate = (store: Store["Service"], digest: string) =>
+  Effect.gen(function*() {
+    const cached = recent.get(digest)
+    const bytes = cached ?? (yield* store.readBlob(digest as Hash.Digest))
+    recent.delete(digest)
+    recent.set(digest, bytes)
+    if (recent.size > RECENT_BLOBS) recent.delete(recent.keys().next().value!)
+    return bytes
+  })
+
 /** Reads a value `put` wrote. */
 export const get = (store: Store["Service"], digest: string) =>
   Effect.gen(function*() {
@@ -64,7 +82,7 @@ export const get = (store: Store["Service"], digest: string) =>
     const fields: Record<string, unknown> = {}
     for (const [name, field] of Object.entries(body)) {
       if (isSeparate(field) && field.type in typedArrays) {
-        const bytes = yield* store.readBlob(field.$blob as Hash.Digest)
+        const bytes = yield* readSeparate(store, field.$blob)
         const Type = typedArrays[field.type as TypedArrayName]
         // A copy into a fresh buffer: aligned for the element type, and transferable to a worker.
         const copy = new Uint8Array(bytes.byteLength)

@@ -9,11 +9,9 @@
  */
 import { Effect, Layer } from "effect"
 import * as SqlClient from "effect/sql/SqlClient"
-import { TABLE_PREFIX } from "./Cluster.ts"
+import { TABLES } from "./Cluster.ts"
 
-export const TABLE = `${TABLE_PREFIX}_units`
-const MESSAGES = `${TABLE_PREFIX}_messages`
-const REPLIES = `${TABLE_PREFIX}_replies`
+const TABLE = TABLES.units
 
 /** Creates the table when it is missing. */
 export const layer = Layer.effectDiscard(Effect.gen(function*() {
@@ -64,11 +62,13 @@ export const uncount = (sql: SqlClient.SqlClient, unit: string) =>
  * `always`, it forgets a success too (its output went missing from the store).
  */
 export const forget = (sql: SqlClient.SqlClient, unit: string, options: { readonly always?: boolean } = {}) =>
-  sql.withTransaction(Effect.gen(function*() {
-    const succeeded = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM ${sql(TABLE)} WHERE unit = ${unit} AND output IS NOT NULL`
-    if (Number(succeeded[0]!.n) > 0 && options.always !== true) return
-    const stale = yield* sql<{ readonly id: string }>`DELETE FROM ${sql(MESSAGES)} WHERE entity_id = ${unit} AND processed RETURNING id::text AS id`
-    if (stale.length > 0) yield* sql`DELETE FROM ${sql(REPLIES)} WHERE request_id::text IN ${sql.in(stale.map((m) => m.id))}`
-    const pending = yield* sql<{ readonly n: number }>`SELECT count(*)::int AS n FROM ${sql(MESSAGES)} WHERE entity_id = ${unit}`
-    if (Number(pending[0]!.n) === 0) yield* sql`DELETE FROM ${sql(TABLE)} WHERE unit = ${unit}`
-  }))
+  // One statement, on the path of every unit sent: a unit never seen before costs one round trip.
+  sql`WITH kept AS (
+      SELECT 1 FROM ${sql(TABLE)} WHERE unit = ${unit} AND output IS NOT NULL AND NOT ${options.always === true}
+    ), stale AS (
+      DELETE FROM ${sql(TABLES.messages)} WHERE entity_id = ${unit} AND processed AND NOT EXISTS (SELECT 1 FROM kept) RETURNING id
+    ), answers AS (
+      DELETE FROM ${sql(TABLES.replies)} WHERE request_id IN (SELECT id FROM stale)
+    )
+    DELETE FROM ${sql(TABLE)} WHERE unit = ${unit} AND NOT EXISTS (SELECT 1 FROM kept)
+      AND NOT EXISTS (SELECT 1 FROM ${sql(TABLES.messages)} WHERE entity_id = ${unit} AND NOT processed)`

@@ -1,5 +1,5 @@
 /** Values through the store (Transfer.ts), the install's fingerprint (Code.ts), module names and runner flags. */
-import { cpSync, mkdirSync, writeFileSync } from "node:fs"
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
@@ -29,6 +29,11 @@ describe("Transfer", () => {
     const blobs = await run(store.blobs)
     expect(blobs.length).toBe(3)
     expect(blobs.filter((b) => b.size === x.byteLength)).toHaveLength(1)
+    // The shared matrix is read from the store once: a unit after it gets its own copy from memory.
+    rmSync(store.blobPath(blobs.find((b) => b.size === x.byteLength)!.digest))
+    const again = await run(Transfer.get(store, second)) as ReturnType<typeof trial>
+    expect(again).toEqual(trial(2))
+    expect(again.x.buffer).not.toBe(back.x.buffer)
     // A view into a larger buffer travels as its own bytes only.
     const view = new Float32Array(new Float32Array(30_000).fill(7).buffer, 4 * 100, 20_000)
     expect(await run(Effect.flatMap(Transfer.put(store, { view }), (d) => Transfer.get(store, d)))).toEqual({ view })

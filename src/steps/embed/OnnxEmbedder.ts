@@ -63,7 +63,7 @@ const implementation = (options: Options) =>
         const provider = options.executionProvider ?? "cpu"
         if (!(yield* Executor).remote) {
           const session = yield* OnnxSession.open({ ...settings, executionProvider: provider })
-          return { session, local: session.embed, remote: undefined }
+          return { session, remote: undefined }
         }
         // On a cluster the shards run on runners, with the provider the key names: this process reads
         // the graph's facts and the tokenizer for the plan, and never loads the weights.
@@ -71,7 +71,7 @@ const implementation = (options: Options) =>
           return yield* new OnnxSession.EmbedderError({ model: options.model, problem: "on a cluster the execution provider must be named: cpu, or cuda (runners with --pools gpu)" })
         }
         const remote = { ...settings, executionProvider: provider }
-        return { session: yield* OnnxSession.describe(remote), local: undefined, remote }
+        return { session: yield* OnnxSession.describe(remote), remote }
       }),
     environment: (_params, { session }) => Effect.succeed(session.facts),
     run: ({ code }, params, context, resource) =>
@@ -123,7 +123,7 @@ const implementation = (options: Options) =>
                 inputs: { texts },
                 table: EmbeddingShard,
                 produce: (resource.remote === undefined
-                  ? resource.local(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n))
+                  ? resource.session.embed(rows.map((r) => missingTexts[r]!), local, (n) => tracker.advance(n))
                   : executor.run<EmbedTask.Input, Float32Array, OnnxSession.EmbedderError>(
                     EmbedTask.task(resource.remote.executionProvider),
                     { options: resource.remote, texts: rows.map((r) => missingTexts[r]!), batches: local }
