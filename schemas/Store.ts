@@ -73,6 +73,17 @@ export const RunEvent = Schema.Union([
     ms: Schema.Finite,
     error: Schema.optional(Schema.String)
   }),
-  Schema.Struct({ event: Schema.Literal("end"), ok: Schema.Boolean, at: Schema.String })
+  Schema.Struct({ event: Schema.Literal("end"), ok: Schema.Boolean, at: Schema.String }),
+  /** A node as the program declared it, with the nodes its inputs come from: the run's graph. */
+  Schema.Struct({ event: Schema.Literal("declared"), node: Schema.String, step: Schema.String, inputs: Schema.Array(Schema.String) }),
+  /** Where a long step stands (units done of total), written when it starts, about once a second, and when it ends. */
+  Schema.Struct({
+    event: Schema.Literal("progress"),
+    label: Schema.String,
+    done: Schema.Int,
+    total: Schema.Int,
+    started: Schema.String,
+    at: Schema.String
+  })
 ])
 export type RunEvent = typeof RunEvent.Type

@@ -99,7 +99,7 @@ export const ablateCommand = Command.make(
         const result = searchSummary(compared, value.arms, budget, value.optimum)
         const { curves: _curves, ...printed } = result
         const text = [heading, "", searchMarkdown(objective, result)].join("\n")
-        yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, budget, value.arms, result)) })
+        yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, budget, value.arms, result, { space })) })
         return yield* Console.log(o.json ? JSON.stringify({ ablation: ablation.name, question: ablation.question, ...printed }) : text)
       }
 

@@ -17,6 +17,7 @@ import { runCommand } from "./runCommand.ts"
 import { runnerCommand } from "./runnerCommand.ts"
 import { clusterCommand } from "./clusterCommand.ts"
 import { searchCommand } from "./searchCommand.ts"
+import { serveCommand } from "./serveCommand.ts"
 import { spaceCommands } from "./spaceCommands.ts"
 import { statusCommand } from "./statusCommand.ts"
 import { stepsCommand } from "./stepsCommand.ts"
@@ -32,7 +33,7 @@ const help = Command.make(
 
 const cole = Command.make("cole").pipe(
   Command.withDescription("cole: typed, cached dataflow for surrogate-assisted NAS"),
-  Command.withSubcommands([quickstartCommand, runCommand, explainCommand, statusCommand, cacheCommand, stepsCommand, cv, ablateCommand, searchCommand, runnerCommand, clusterCommand, ...spaceCommands, ...modelCommands, help])
+  Command.withSubcommands([quickstartCommand, runCommand, explainCommand, statusCommand, cacheCommand, stepsCommand, cv, ablateCommand, searchCommand, runnerCommand, clusterCommand, serveCommand, ...spaceCommands, ...modelCommands, help])
 )
 
 // A closed pipe (`cole cache ls | head -1`) ends the output quietly.

@@ -17,6 +17,7 @@ import * as Cv from "../pipelines/CrossValidation.ts"
 import * as Quickstart from "../pipelines/Quickstart.ts"
 import * as Search from "../pipelines/Search.ts"
 import * as CvReport from "../report/CvReport.ts"
+import * as HtmlReport from "../report/HtmlReport.ts"
 import * as SearchReport from "../report/SearchReport.ts"
 
 export const quickstartCommand = Command.make(
@@ -84,8 +85,12 @@ export const quickstartCommand = Command.make(
 
       yield* Effect.sync(() => {
         CvReport.writeCvReport(path.join(out, "cv"), cvText, cv.value, cvResult)
-        SearchReport.writeSearchReport(path.join(out, "search"), objective, o.budget, search.value.arms, searchResult)
+        SearchReport.writeSearchReport(path.join(out, "search"), objective, o.budget, search.value.arms, searchResult, { space: "nb201" })
         mkdirSync(out, { recursive: true })
+        HtmlReport.write(out, `Quickstart: ${codeText} vs path-naslib on NB201 ${objective}`, {
+          cv: CvReport.cvPart(cv.value, cvResult),
+          search: SearchReport.searchPart("nb201", o.budget, search.value.arms, searchResult)
+        })
         writeFileSync(path.join(out, "README.md"), [
           `# Quickstart: ${codeText === "hashed-ngram" ? "hashed n-gram code text" : codeText} vs path-naslib on NB201 ${objective}`,
           "",

@@ -14,7 +14,7 @@ import type * as Artifact from "../core/Artifact.ts"
 import { Arm, EvaluationsFailed, failures, openSearchPipeline, searchPipeline, summary, withArmSetting } from "../pipelines/Search.ts"
 import { markdown, writeSearchReport } from "../report/SearchReport.ts"
 import { defaults } from "../search/SearchStep.ts"
-import type * as Summary from "../search/Summary.ts"
+import type * as SearchView from "../serve/SearchView.ts"
 import { getSpace } from "../spaces/registry.ts"
 import { db, executor, platformLayer } from "./clusterFlags.ts"
 import { applySettings, componentFlag, force, oneLine, store } from "./common.ts"
@@ -133,7 +133,7 @@ export const searchCommand = Command.make(
         pca: Option.getOrUndefined(o.pca)
       }
       const platform = platformLayer(o.store, o, o.json ? "silent" : "stderr")
-      const value: { readonly arms: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>; readonly optimum: number } = Option.isNone(o.evaluate)
+      const value: { readonly arms: ReadonlyArray<ReadonlyArray<SearchView.Row>>; readonly optimum: number } = Option.isNone(o.evaluate)
         ? (yield* Pipeline.run(searchPipeline({ space: o.space, objective: o.objective, nb201: Option.getOrUndefined(o.nb201), archs: Option.getOrUndefined(o.archs), arms, settings }), { force: o.force })
           .pipe(Effect.provide(platform))).value
         : (yield* Pipeline.run(openSearchPipeline({
@@ -149,7 +149,7 @@ export const searchCommand = Command.make(
       const result = summary(arms, value.arms, o.budget, value.optimum)
       const { curves: _curves, ...printed } = result
       const text = markdown(objective, result)
-      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, o.budget, value.arms, result, open ? OpenTrajectory : Trajectory)) })
+      yield* Option.match(o.out, { onNone: () => Effect.void, onSome: (dir) => Effect.sync(() => writeSearchReport(dir, objective, o.budget, value.arms, result, { table: open ? OpenTrajectory : Trajectory, space: o.space })) })
       yield* Console.log(o.json ? JSON.stringify(printed) : text)
     }))
 ).pipe(Command.withDescription("Search a space with a surrogate (BANANAS), evolution or at random; summarize the trials"))

@@ -97,6 +97,9 @@ const ifExists = <A>(operation: string, file: string, run: () => Promise<A>) =>
 /** Reads a file, or returns undefined when it does not exist. */
 export const readIfExists = (file: string) => ifExists("read", file, () => fs.readFile(file))
 
+/** A file's stat, or undefined when it does not exist. */
+export const statIfExists = (file: string) => ifExists("stat", file, () => fs.stat(file))
+
 /** Size of a file, or undefined when it does not exist. */
 export const sizeIfExists = (file: string) => ifExists("stat", file, async () => (await fs.stat(file)).size)
 

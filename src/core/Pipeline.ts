@@ -17,7 +17,8 @@ import * as Journal from "./Journal.ts"
 import * as Lease from "./Lease.ts"
 import * as Step from "./Step.ts"
 import type { Executor } from "./Executor.ts"
-import { notice, type Progress } from "./Progress.ts"
+import { notice, Progress } from "./Progress.ts"
+import * as RunProgress from "./RunProgress.ts"
 import { Store } from "./Store.ts"
 import { ExplainStopped, NodeFailed, nodeFailure, originalError, PipelineFailed, UnknownStep, type NodeError, type StoreError } from "./PipelineErrors.ts"
 
@@ -143,9 +144,12 @@ export function node<Self, I extends Step.Tables, O extends Step.Tables>(
     const id = uniqueId(rt, options.id ?? impl.step)
     const done = yield* Deferred.make<Resolved, NodeFailed>()
     rt.nodes.push({ id, step: impl.step, done })
+    const inputRefs = Object.entries(inputs as Record<string, ArtifactRef>)
+    if (rt.journal !== undefined) {
+      yield* rt.journal.append({ event: "declared", node: id, step: impl.step, inputs: [...new Set(inputRefs.map(([, ref]) => ref.node))] }).pipe(Effect.ignore)
+    }
     const failed = (error: unknown) => new NodeFailed({ node: id, step: impl.step, error })
     const forced = rt.force.has(FORCE_ALL) || rt.force.has(id) || rt.force.has(impl.step)
-    const inputRefs = Object.entries(inputs as Record<string, ArtifactRef>)
 
     const report = (r: Omit<NodeReport, "id" | "step" | "implementation">) => {
       const full: NodeReport = { id, step: impl.step, implementation: impl.implementation, ...r }
@@ -320,6 +324,8 @@ const execute = <A, E, R, LE>(
       const scope = yield* Scope.make()
       yield* Effect.addFinalizer((exit) => Scope.close(scope, exit))
       const journal = mode === "run" ? yield* Journal.open(store, pipeline.name) : undefined
+      // A run's progress also goes to its journal, for those who watch the store rather than the terminal.
+      const progress = journal === undefined ? yield* Progress : yield* RunProgress.journaled(yield* Progress, journal)
       const rt: RuntimeShape = {
         mode,
         pipeline: pipeline.name,
@@ -336,9 +342,9 @@ const execute = <A, E, R, LE>(
       const started = Date.now()
       // The layers live as long as this run, not just the program: nodes keep running after the
       // program has declared them, and their resources (ONNX sessions) must outlive it.
-      const services = yield* Layer.buildWithScope(pipeline.layer, scope)
+      const services = yield* Layer.buildWithScope(pipeline.layer, scope).pipe(Effect.provideService(Progress, progress))
       const value = yield* Effect.exit(
-        pipeline.program.pipe(Effect.provideService(Runtime, rt), Effect.provideContext(services))
+        pipeline.program.pipe(Effect.provideService(Runtime, rt), Effect.provideContext(services), Effect.provideService(Progress, progress))
       )
       // Wait for every declared node, also those the program's value does not depend on.
       const exits = yield* Effect.forEach(rt.nodes, (n) => Effect.exit(Deferred.await(n.done)))

@@ -5,6 +5,7 @@ import { Trials } from "../../schemas/Tables.ts"
 import * as Artifact from "../core/Artifact.ts"
 import * as Column from "../core/Column.ts"
 import type { summary } from "../pipelines/CrossValidation.ts"
+import * as HtmlReport from "./HtmlReport.ts"
 import * as LinePlot from "./LinePlot.ts"
 import * as Markdown from "./Markdown.ts"
 import * as Png from "./Png.ts"
@@ -24,7 +25,7 @@ export const markdown = (objective: string, repeats: number, result: CvSummary) 
 /** A report's trials file: each row names its configuration, so the file reads alone (pandas, polars). */
 export const ReportTrials = Artifact.table("cv-report-trials", { configuration: Column.utf8, ...Trials.columns })
 
-/** Writes trials-<i>.arrow, summary.md, summary.json and tau.svg/.png into `dir`. */
+/** Writes trials-<i>.arrow, summary.md, summary.json, tau.svg/.png and report.html into `dir`. */
 export const writeCvReport = (
   dir: string, text: string, trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>, result: CvSummary
 ) => {
@@ -42,4 +43,9 @@ export const writeCvReport = (
   )
   writeFileSync(path.join(dir, "tau.svg"), plot)
   writeFileSync(path.join(dir, "tau.png"), Png.fromSvg(plot))
+  HtmlReport.write(dir, text.split("\n")[0]!, { cv: cvPart(trials, result) })
 }
+
+/** The report's data as report.html shows it. */
+export const cvPart = (trials: ReadonlyArray<ReadonlyArray<Artifact.Row<typeof Trials.columns>>>, result: CvSummary): HtmlReport.CvPart =>
+  ({ names: result.configurations.map((c) => c.name), trials })

@@ -6,6 +6,8 @@ import * as Artifact from "../core/Artifact.ts"
 import * as Column from "../core/Column.ts"
 import type { summary } from "../pipelines/Search.ts"
 import * as Summary from "../search/Summary.ts"
+import type * as SearchView from "../serve/SearchView.ts"
+import * as HtmlReport from "./HtmlReport.ts"
 import * as LinePlot from "./LinePlot.ts"
 import * as Markdown from "./Markdown.ts"
 import * as Png from "./Png.ts"
@@ -31,12 +33,13 @@ export const markdown = (objective: string, result: SearchSummary) => {
   ].join("\n")
 }
 
-/** Writes trajectory-<i>.arrow, summary.md, summary.json and incumbent.svg/.png into `dir`. */
+/** Writes trajectory-<i>.arrow, summary.md, summary.json, incumbent.svg/.png and report.html into `dir`. */
 export const writeSearchReport = (
   dir: string, objective: string, budget: number,
-  trajectories: ReadonlyArray<ReadonlyArray<Summary.Incumbent>>, result: SearchSummary,
-  table: Artifact.Table = Trajectory
+  trajectories: ReadonlyArray<ReadonlyArray<SearchView.Row>>, result: SearchSummary,
+  options: { readonly table?: Artifact.Table; readonly space: string }
 ) => {
+  const table = options.table ?? Trajectory
   const { curves, ...printed } = result
   mkdirSync(dir, { recursive: true })
   // Each row names its arm, so the file reads alone (pandas, polars).
@@ -61,5 +64,10 @@ export const writeSearchReport = (
   )
   writeFileSync(path.join(dir, "incumbent.svg"), plot)
   writeFileSync(path.join(dir, "incumbent.png"), Png.fromSvg(plot))
+  HtmlReport.write(dir, `${objective}: search`, { search: searchPart(options.space, budget, trajectories, result) })
 }
+
+/** The report's data as report.html shows it. */
+export const searchPart = (space: string, budget: number, trajectories: ReadonlyArray<ReadonlyArray<SearchView.Row>>, result: SearchSummary): HtmlReport.SearchPart =>
+  ({ space, budget, optimum: result.optimum, names: result.arms.map((a) => a.name), trajectories })
 

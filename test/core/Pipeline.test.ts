@@ -50,7 +50,9 @@ describe("Pipeline", () => {
       const runs = yield* Journal.runs(yield* Store.Store)
       assert.strictEqual(runs.length, 2)
       assert.deepStrictEqual(runs.map((r) => (r.events.at(-1) as any).ok), [true, true])
-      for (const run of runs) assert.deepStrictEqual(run.events.map((e) => e.event), ["start", "node", "node", "node", "end"])
+      for (const run of runs) assert.deepStrictEqual(run.events.map((e) => e.event), ["start", "declared", "declared", "declared", "node", "node", "node", "end"])
+      // The declarations are the run's graph: each node with the nodes its inputs come from.
+      assert.deepStrictEqual(runs[0]!.events.flatMap((e) => (e.event === "declared" ? [[e.node, e.inputs]] : [])), [["toy/source", []], ["toy/scale", ["toy/source"]], ["toy/sum", ["toy/scale"]]])
     }).pipe(Effect.provide(platform(tempDir()))))
 
   it.live("only what changed re-runs; an upstream change that yields equal bytes stops invalidation", () =>

@@ -20,9 +20,15 @@ describe("cole quickstart", () => {
     expect(first.stdout).toMatch(/\| BANANAS · hashed-ngram · cole-paper \| 2 \|/)
     const nodes = /· (\d+) nodes, (\d+) hit/.exec(first.stdout)!
     expect(Number(nodes[2])).toBeLessThan(Number(nodes[1]))
-    for (const f of ["README.md", "cv/summary.md", "cv/tau.svg", "cv/tau.png", "cv/trials-1.arrow", "search/summary.json", "search/incumbent.png", "search/trajectory-1.arrow"]) {
+    for (const f of ["README.md", "report.html", "cv/summary.md", "cv/tau.svg", "cv/tau.png", "cv/trials-1.arrow", "cv/report.html", "search/summary.json", "search/incumbent.png", "search/trajectory-1.arrow", "search/report.html"]) {
       expect(existsSync(path.join(report, f)), f).toBe(true)
     }
+    // report.html is self-contained: both results inlined, no script or style from elsewhere.
+    const html = readFileSync(path.join(report, "report.html"), "utf8")
+    const data = JSON.parse(/<script type="application\/json" id="cole-report">(.*?)<\/script>/s.exec(html)![1]!)
+    expect(data.cv.configurations.map((c: any) => c.name)).toEqual(["path-naslib · none · hinge · 10 ep", "hashed-ngram · pca128 · hinge · 10 ep"])
+    expect(data.search.arms.map((a: any) => a.name)).toEqual(["BANANAS · path-naslib · cole-paper", "BANANAS · hashed-ngram · cole-paper"])
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(?!data:)/)
     expect(readFileSync(path.join(report, "README.md"), "utf8")).toMatch(/^# Quickstart: hashed n-gram code text vs path-naslib on NB201 cifar10_test/)
     // Each report file names its configuration in a column.
     const Artifact = await import("../../src/core/Artifact.ts")

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as path from "node:path"
 import { describe, expect, it } from "vitest"
-import { latestRuns, staleness } from "../../src/cli/Status.ts"
+import { latestRuns, staleness } from "../../src/report/Status.ts"
 import { cole } from "../e2e/cli.ts"
 import { tempDir } from "../helpers.ts"
 import { examples } from "../spaces/einspace/examples.ts"

@@ -4,33 +4,53 @@
  * implementation's version, a search space's, a built-in component's (a CV trial's head, a search's
  * strategy), or a file a command evaluator depends on — and why.
  */
+import { Effect, Option, Result } from "effect"
 import type { RunEvent } from "../../schemas/Store.ts"
+import type { Store } from "../core/Store.ts"
+import { implementations } from "../implementations.ts"
+import { spaces } from "../spaces/registry.ts"
+import { digestOf } from "../steps/CommandEvaluator.ts"
+
+export type RunState = "running" | "finished" | "failed" | "interrupted"
+
+interface RunLike {
+  readonly runId: string
+  readonly events: ReadonlyArray<RunEvent>
+  readonly live: boolean
+}
+
+/** How a run went: alive, ended well, ended with a failed node, or stopped from outside (Ctrl-C, a kill: no end, or no failed node). */
+export const runState = (run: RunLike): RunState => {
+  if (run.live) return "running"
+  const end = run.events.find((e) => e.event === "end")
+  if (end === undefined || end.event !== "end") return "interrupted"
+  if (end.ok) return "finished"
+  return run.events.some((e) => e.event === "node" && e.status === "failed") ? "failed" : "interrupted"
+}
 
 export interface RunSummary {
   readonly pipeline: string
   readonly runId: string
   readonly at: string
-  readonly state: "running" | "finished" | "failed" | "interrupted"
+  readonly state: RunState
   readonly computed: number
   readonly hit: number
   readonly failed: number
 }
 
 /** The latest run of every pipeline, newest first. */
-export const latestRuns = (runs: ReadonlyArray<{ readonly runId: string; readonly events: ReadonlyArray<RunEvent>; readonly live: boolean }>): Array<RunSummary> => {
+export const latestRuns = (runs: ReadonlyArray<RunLike>): Array<RunSummary> => {
   const latest = new Map<string, RunSummary>()
   for (const run of [...runs].sort((a, b) => a.runId.localeCompare(b.runId))) {
     const start = run.events.find((e) => e.event === "start")
     if (start === undefined || start.event !== "start") continue
-    const end = run.events.find((e) => e.event === "end")
     const nodes = run.events.filter((e) => e.event === "node")
     const count = (status: string) => nodes.filter((e) => e.event === "node" && e.status === status).length
     latest.set(start.pipeline, {
       pipeline: start.pipeline,
       runId: run.runId,
       at: start.at,
-      // Ended without success but with no failed node: stopped from outside (Ctrl-C, a kill).
-      state: run.live ? "running" : end === undefined || (end.event === "end" && !end.ok && count("failed") === 0) ? "interrupted" : end.event === "end" && end.ok ? "finished" : "failed",
+      state: runState(run),
       computed: count("computed"),
       hit: count("hit"),
       failed: count("failed")
@@ -103,3 +123,40 @@ const changedDependency = (files: unknown, digestNow: (path: string) => string |
   }
   return undefined
 }
+
+export interface StaleGroup {
+  /** The step the results belong to. */
+  readonly step: string
+  readonly why: string
+  readonly results: number
+  /** Bytes of the blobs their manifests name. */
+  readonly bytes: number
+}
+
+/** The store's results that can never be hits again with this code, grouped by step and reason. */
+export const staleEntries = (store: Store["Service"]) =>
+  Effect.gen(function*() {
+    const [entries, blobs] = [yield* store.entries, yield* store.blobs]
+    const versions = new Map(implementations.map((i) => [`${i.step}/${i.implementation}`, i.version]))
+    const spaceVersions = new Map(Object.values(spaces).map((sp) => [sp.name, sp.version]))
+    const sizes = new Map(blobs.map((b) => [b.digest as string, b.size]))
+    const digests = new Map<string, string | undefined>()
+    const digestNow = (file: string) => {
+      if (!digests.has(file)) digests.set(file, Result.getOrUndefined(Result.try(() => digestOf(file))))
+      return digests.get(file)
+    }
+    const groups = new Map<string, { step: string; why: string; results: number; bytes: number }>()
+    for (const e of entries) {
+      const why = Option.match(e.manifest, {
+        onNone: () => "unreadable manifest (it recomputes)",
+        onSome: (m) => staleness(m.preimage, versions, spaceVersions, digestNow)
+      })
+      if (why === undefined) continue
+      const label = `${e.step}: ${why}`
+      const group = groups.get(label) ?? { step: e.step, why, results: 0, bytes: 0 }
+      group.results++
+      for (const o of Option.match(e.manifest, { onNone: () => [], onSome: (m) => Object.values(m.outputs) })) group.bytes += sizes.get(o.digest) ?? 0
+      groups.set(label, group)
+    }
+    return [...groups.values()] satisfies ReadonlyArray<StaleGroup>
+  })
