@@ -87,12 +87,13 @@ export const quickstartCommand = Command.make(
         CvReport.writeCvReport(path.join(out, "cv"), cvText, cv.value, cvResult)
         SearchReport.writeSearchReport(path.join(out, "search"), objective, o.budget, search.value.arms, searchResult, { space: "nb201" })
         mkdirSync(out, { recursive: true })
-        HtmlReport.write(out, `Quickstart: ${codeText} vs path-naslib on NB201 ${objective}`, {
+        const title = `Quickstart: ${codeText === "hashed-ngram" ? "hashed n-gram code text" : codeText} vs path-naslib on NB201 ${objective}`
+        HtmlReport.write(out, title, {
           cv: CvReport.cvPart(cv.value, cvResult),
           search: SearchReport.searchPart("nb201", o.budget, search.value.arms, searchResult)
         })
         writeFileSync(path.join(out, "README.md"), [
-          `# Quickstart: ${codeText === "hashed-ngram" ? "hashed n-gram code text" : codeText} vs path-naslib on NB201 ${objective}`,
+          `# ${title}`,
           "",
           "## Surrogate ranking (repeated 10-fold cross-validation)",
           "",

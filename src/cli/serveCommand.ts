@@ -1,8 +1,7 @@
 /** `cole serve`: a read-only web view of a store — its runs, live progress, CV and search results, cache. */
-import { existsSync, statSync } from "node:fs"
 import { Console, Effect, Schema } from "effect"
 import { Command, Flag } from "effect/cli"
-import { HttpServer } from "effect/http"
+import * as Files from "../core/Files.ts"
 import { oneLine, store } from "./common.ts"
 
 export const serveCommand = Command.make(
@@ -21,17 +20,13 @@ export const serveCommand = Command.make(
   },
   (o) =>
     oneLine(Effect.gen(function*() {
-      if (!existsSync(o.store) || !statSync(o.store).isDirectory()) {
+      const folder = yield* Files.statIfExists(o.store)
+      if (folder === undefined || !folder.isDirectory()) {
         return yield* Effect.fail(new Error(`--store ${o.store}: no such folder; cole serve shows a store that runs have written (e.g. cole quickstart --store ${o.store})`))
       }
+      // Loaded only here: the HTTP modules would add to every other command's start-up.
       const Server = yield* Effect.promise(() => import("../serve/Server.ts"))
-      const options = { root: o.store, host: o.host, port: o.port }
-      return yield* Effect.gen(function*() {
-        yield* HttpServer.addressFormattedWith((url) => Console.error(`cole serve: ${url}/ shows store ${o.store} (read-only); Ctrl-C stops`))
-        return yield* Effect.never
-      }).pipe(
-        Effect.provide(Server.layer(options)),
-        Effect.catchTag("ServeError", (e) => Effect.fail(Server.listenFailed(options, e)))
-      )
+      return yield* Server.run({ root: o.store, host: o.host, port: o.port }, (url) =>
+        Console.error(`cole serve: ${url}/ shows store ${o.store} (read-only); Ctrl-C stops`))
     }))
 ).pipe(Command.withDescription("Serve a web view of the store: runs (live), CV and search results, the cache"))

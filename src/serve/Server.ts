@@ -6,7 +6,7 @@
 import { createServer } from "node:http"
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import { Effect, Layer, Schema } from "effect"
-import { HttpRouter, HttpServerResponse } from "effect/http"
+import { HttpRouter, HttpServer, HttpServerResponse } from "effect/http"
 import { HttpApiBuilder } from "effect/http-api"
 import * as Store from "../core/Store.ts"
 import { Api } from "./Api.ts"
@@ -55,6 +55,14 @@ export const layer = (o: Options) =>
     Layer.provideMerge(NodeHttpServer.layer(createServer, { host: o.host, port: o.port }))
   )
 
-/** A `ServeError` from binding, in words. */
-export const listenFailed = (o: Options, e: { readonly cause: unknown }) =>
-  new ListenFailed({ host: o.host, port: o.port, reason: e.cause instanceof Error ? e.cause.message : String(e.cause) })
+/**
+ * Serves until interrupted, telling `listening` the URL once bound; an address that cannot be bound
+ * fails with `ListenFailed`.
+ */
+export const run = (o: Options, listening: (url: string) => Effect.Effect<void>) =>
+  HttpServer.addressFormattedWith(listening).pipe(
+    Effect.andThen(Effect.never),
+    Effect.provide(layer(o)),
+    Effect.catchTag("ServeError", (e) =>
+      Effect.fail(new ListenFailed({ host: o.host, port: o.port, reason: e.cause instanceof Error ? e.cause.message : String(e.cause) })))
+  )
