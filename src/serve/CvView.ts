@@ -24,7 +24,9 @@ export const Configuration = Schema.Struct({
   /** The pipeline node that cross-validated it. */
   node: Schema.String,
   budgets: Schema.Array(BudgetRow),
-  /** Why there are no results (not computed yet, unreadable); null when there are. */
+  /** Not computed yet (its node is running, waiting, or was never reached). */
+  pending: Schema.Boolean,
+  /** Why there are no results although there should be (its node failed, a blob is gone); null otherwise. */
   problem: Schema.NullOr(Schema.String)
 })
 export type Configuration = typeof Configuration.Type
@@ -54,7 +56,8 @@ export const configuration = (s: Source): Configuration => ({
     meanMse: finite(b.meanMse),
     flagged: b.flagged
   })),
-  problem: s.trials === undefined ? s.problem ?? "no results yet" : null
+  pending: s.trials === undefined && s.problem === undefined,
+  problem: s.trials === undefined ? s.problem ?? null : null
 })
 
 export const test = (a: ReadonlyArray<Trial>, b: ReadonlyArray<Trial>): Array<TestRow> =>

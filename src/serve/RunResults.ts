@@ -53,7 +53,7 @@ const readRows = <C extends Artifact.Columns>(store: Store["Service"], cache: Ta
 
 const manifestOf = (store: Store["Service"], node: NodeView): Read<Manifest> => {
   const key = node.key
-  if (key === null) return Effect.fail(node.status === "failed" ? `failed: ${node.error ?? "no reason recorded"}` : "no results yet")
+  if (key === null) return Effect.fail(`failed: ${node.error ?? "no reason recorded"}`)
   return store.readManifest(node.step, key).pipe(
     Effect.mapError((e) => e.message),
     Effect.flatMap(Option.match({
@@ -68,10 +68,13 @@ const outputOf = (manifest: Manifest, name: string): Read<{ digest: string; tabl
   return output === undefined ? Effect.fail(`its manifest has no output ${JSON.stringify(name)}`) : Effect.succeed(output)
 }
 
+/** Not computed yet: the run has not published the node (it is running, waiting, or was never reached). */
+const pending = (node: NodeView) => node.key === null && node.status !== "failed"
+
 /** The run's cross-validation configurations, in the order the pipeline declared them. */
 export const cv = (store: Store["Service"], cache: TableCache, graph: ReadonlyArray<NodeView>) =>
   Effect.forEach(graph.filter((n) => n.step === "cross-validate"), (node) =>
-    manifestOf(store, node).pipe(
+    pending(node) ? Effect.succeed<CvView.Source>({ name: CvView.nameOf(node.id), node: node.id, trials: undefined }) : manifestOf(store, node).pipe(
       Effect.flatMap((m) => outputOf(m, "trials")),
       Effect.flatMap((o) => readRows(store, cache, Trials, o.digest)),
       Effect.map((trials): CvView.Source => ({ name: CvView.nameOf(node.id), node: node.id, trials })),
@@ -101,7 +104,7 @@ export const search = (store: Store["Service"], cache: TableCache, graph: Readon
     const nodes = graph.filter((n) => n.step === "search" || n.step === "search-open")
     let space = "", budget = 0, optimum = -Infinity
     const arms = yield* Effect.forEach(nodes, (node) =>
-      Effect.gen(function*() {
+      pending(node) ? Effect.succeed<SearchView.Source>({ name: SearchView.nameOf(node.id), node: node.id, rows: undefined }) : Effect.gen(function*() {
         const manifest = yield* manifestOf(store, node)
         const rows = yield* trajectory(store, cache, yield* outputOf(manifest, "trajectory"))
         const params = manifest.preimage.params as { readonly space?: unknown; readonly budget?: unknown }

@@ -18,6 +18,9 @@ export const Arm = Schema.Struct({
   curve: Schema.Array(CurvePoint),
   /** First t where the mean curve reaches the threshold, and the median over trials (null: never). */
   hitting: Schema.Struct({ meanCurve: Num, median: Num, reached: Schema.Number }),
+  /** Not computed yet (its node is running, waiting, or was never reached). */
+  pending: Schema.Boolean,
+  /** Why there are no results although there should be (its node failed, a blob is gone); null otherwise. */
   problem: Schema.NullOr(Schema.String)
 })
 export type Arm = typeof Arm.Type
@@ -77,7 +80,7 @@ export const make = (space: string, budget: number, optimum: number, sources: Re
   const threshold = 0.99 * optimum
   const arms = sources.map((s): Arm => {
     if (s.rows === undefined) {
-      return { name: s.name, node: s.node, trials: 0, trialIds: [], curve: [], hitting: { meanCurve: null, median: null, reached: 0 }, problem: s.problem ?? "no results yet" }
+      return { name: s.name, node: s.node, trials: 0, trialIds: [], curve: [], hitting: { meanCurve: null, median: null, reached: 0 }, pending: s.problem === undefined, problem: s.problem ?? null }
     }
     const { curve, hitting, trials } = Summary.summarize(s.name, s.rows, budget, optimum)
     return {
@@ -87,6 +90,7 @@ export const make = (space: string, budget: number, optimum: number, sources: Re
       trialIds: trialsOf(s.rows),
       curve: curve.map((p) => ({ t: p.t, mean: finite(p.mean), ci95: finite(p.ci95) })),
       hitting: { meanCurve: hitting.meanCurve, median: hitting.median, reached: hitting.reached },
+      pending: false,
       problem: null
     }
   })

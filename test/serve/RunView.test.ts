@@ -2,7 +2,12 @@
 import { describe, expect, it } from "vitest"
 import type { RunEvent } from "../../schemas/Store.ts"
 import * as Journal from "../../src/core/Journal.ts"
+import { Effect } from "effect"
+import * as Store from "../../src/core/Store.ts"
+import * as CvView from "../../src/serve/CvView.ts"
+import * as RunResults from "../../src/serve/RunResults.ts"
 import * as RunView from "../../src/serve/RunView.ts"
+import * as SearchView from "../../src/serve/SearchView.ts"
 
 const at = (s: number) => new Date(Date.UTC(2026, 11, 6, 12, 0, s)).toISOString()
 const node = (id: string, step: string, status: "hit" | "computed" | "failed", extra: Partial<RunEvent> = {}): RunEvent =>
@@ -58,5 +63,14 @@ describe("RunView", () => {
     const empty = RunView.summary(record([], false, "garbage"))
     expect(empty.pipeline).toBe("(unknown)")
     expect(empty.problems).toEqual(["the journal has no start event", "1 line of the journal could not be read (cut short by a crash, or damaged)"])
+  })
+
+  it("a result node not published yet is pending; a failed one is a problem with its error; neither reads the store", async () => {
+    const run = RunView.detail(record([...events, node("cv b", "cross-validate", "failed", { error: "boom" })], true))
+    const store = Store.make("/nonexistent/store")
+    const cv = await Effect.runPromise(RunResults.cv(store, RunResults.tableCache(), run.graph))
+    expect(cv.map(CvView.configuration).map((c) => [c.name, c.pending, c.problem])).toEqual([["a", true, null], ["b", false, "failed: boom"]])
+    const search = await Effect.runPromise(RunResults.search(store, RunResults.tableCache(), [{ ...run.graph[2]!, id: "search x", step: "search" }]))
+    expect(SearchView.make("nb201", 10, 1, search.arms).arms.map((a) => [a.name, a.pending, a.problem])).toEqual([["x", true, null]])
   })
 })

@@ -225,8 +225,8 @@ describe("cole serve", () => {
     const searchRun = runs.find((r) => r.pipeline === "search")!.runId
     const sv = await call(server.url, (c) => c.store.search({ params: { runId: searchRun } }))
     const evaluations = await call(server.url, (c) => c.store.trial({ params: { runId: searchRun }, query: { arm: sv.arms[0]!.name, trial: 0 } }))
-    // A point the surrogate proposed (after the initial design).
-    const target = evaluations.find((e) => e.origin !== "init" && e.value !== null)!
+    // A point the surrogate proposed (after the initial design): the best, so inside the plot's y range.
+    const target = evaluations.filter((e) => e.origin !== "init" && e.value !== null).sort((a, b) => b.value! - a.value!)[0]!
     await browser(async (page, errors) => {
       await page.goto(`${server.url}/`)
       await page.waitForSelector("#runs")

@@ -106,7 +106,7 @@
       height: 340,
       scales: { x: { time: false, distr: xs.length > 1 ? 3 : 1, log: 10 } },
       // Ticks at the budgets themselves: a log axis' own splits are powers of ten.
-      axes: [{ label: "training budget (architectures, log scale)", splits: () => xs, values: (_u, ticks) => ticks.map((t) => (t === null ? "" : String(t))) }, { label: "Kendall τ-b (mean ± std)" }],
+      axes: [{ label: "training budget (architectures, log scale)", splits: () => xs, filter: (_u, ticks) => ticks, values: (_u, ticks) => ticks.map((t) => (t === null ? "" : String(t))) }, { label: "Kendall τ-b (mean ± std)" }],
       series,
       bands,
       legend: { show: false },
@@ -178,10 +178,18 @@
       tooltip.style.left = `${Math.min(x + 12, box.clientWidth - 320)}px`
       tooltip.style.top = `${y + 12}px`
     }
+    // The y range follows the curves and most of the dots: a few very poor evaluations (a network that
+    // does not train) would otherwise flatten every curve against the top.
+    const from = Math.min(10, view.budget)
+    const edges = data.slice(1).filter((_, i) => !evaluationSeries.some((s) => s.index === i + 1)).flatMap((ys) => ys.slice(from - 1)).filter((v) => v !== null)
+    const values = evaluationSeries.flatMap((s) => [...s.byTime.values()].map((e) => e.value)).filter((v) => v !== null).sort((a, b) => a - b)
+    const low = Math.min(...edges, values.length > 0 ? values[Math.floor(values.length / 10)] : Infinity)
+    const high = Math.max(...edges, ...values)
+    const pad = (high - low) * 0.04 || 1
     const plot = new uPlot({
       width: plotWidth(el),
       height: 380,
-      scales: { x: { time: false } },
+      scales: { x: { time: false }, y: { range: () => [low - pad, high + pad] } },
       axes: [{ label: "evaluations" }, { label: "incumbent (mean, 95% CI) and values" }],
       series,
       bands,
@@ -202,13 +210,13 @@
     const budgets = [...new Set(view.configurations.flatMap((c) => c.budgets.map((b) => b.budget)))].sort((a, b) => a - b)
     section.append(table(["configuration", ...budgets.map(String)], view.configurations.map((c) => [
       c.name,
-      ...(c.problem !== null ? [problem(c.problem)] : budgets.map((b) => {
+      ...(c.problem !== null ? [problem(c.problem)] : c.pending ? [h("span", { class: "empty" }, "not computed yet")] : budgets.map((b) => {
         const row = c.budgets.find((r) => r.budget === b)
         return row === undefined ? "" : `${num(row.meanTau)} ± ${num(row.stdTau)} (n ${row.n})`
       }))
     ]), { class: "numbers", id: "cv-table" }))
     cvPlot(section, view)
-    const ready = view.configurations.filter((c) => c.problem === null)
+    const ready = view.configurations.filter((c) => c.budgets.length > 0)
     if (ready.length >= 2) {
       const pick = (id, selected) => h("select", { id }, ready.map((c, i) => h("option", { value: c.name, selected: i === selected }, c.name)))
       const a = pick("cv-a", 0), b = pick("cv-b", 1)
@@ -232,9 +240,9 @@
 
   const searchSection = (run, view) => {
     const section = h("section", { id: "search" }, h("h2", null, `Search: incumbent per evaluation${view.budget > 0 ? ` (${view.space}, budget ${view.budget})` : ""}`))
-    const arms = view.arms.filter((a) => a.problem === null)
+    const arms = view.arms.filter((a) => a.curve.length > 0)
     section.append(table(["arm", "trials", "evaluations to 0.99 × optimum: mean curve", "median trial", "reached"], view.arms.map((a) =>
-      a.problem !== null ? [a.name, problem(a.problem), "", "", ""] : [a.name, String(a.trials), a.hitting.meanCurve === null ? "not reached" : String(a.hitting.meanCurve), a.hitting.median === null ? "not reached" : String(a.hitting.median), `${Math.round(100 * a.hitting.reached)}%`]
+      a.problem !== null ? [a.name, problem(a.problem), "", "", ""] : a.pending ? [a.name, h("span", { class: "empty" }, "not computed yet"), "", "", ""] : [a.name, String(a.trials), a.hitting.meanCurve === null ? "not reached" : String(a.hitting.meanCurve), a.hitting.median === null ? "not reached" : String(a.hitting.median), `${Math.round(100 * a.hitting.reached)}%`]
     ), { class: "numbers", id: "search-table" }))
     if (view.optimum !== null) section.append(h("p", null, `optimum ${num(view.optimum, 4)}; threshold 0.99 × optimum = ${num(view.threshold, 4)}`))
     for (const t of view.tests) {
