@@ -133,30 +133,36 @@ export interface StaleGroup {
   readonly bytes: number
 }
 
+type Listing<K extends "entries" | "blobs"> = Effect.Success<Store["Service"][K]>
+
 /** The store's results that can never be hits again with this code, grouped by step and reason. */
 export const staleEntries = (store: Store["Service"]) =>
   Effect.gen(function*() {
-    const [entries, blobs] = [yield* store.entries, yield* store.blobs]
-    const versions = new Map(implementations.map((i) => [`${i.step}/${i.implementation}`, i.version]))
-    const spaceVersions = new Map(Object.values(spaces).map((sp) => [sp.name, sp.version]))
-    const sizes = new Map(blobs.map((b) => [b.digest as string, b.size]))
-    const digests = new Map<string, string | undefined>()
-    const digestNow = (file: string) => {
-      if (!digests.has(file)) digests.set(file, Result.getOrUndefined(Result.try(() => digestOf(file))))
-      return digests.get(file)
-    }
-    const groups = new Map<string, { step: string; why: string; results: number; bytes: number }>()
-    for (const e of entries) {
-      const why = Option.match(e.manifest, {
-        onNone: () => "unreadable manifest (it recomputes)",
-        onSome: (m) => staleness(m.preimage, versions, spaceVersions, digestNow)
-      })
-      if (why === undefined) continue
-      const label = `${e.step}: ${why}`
-      const group = groups.get(label) ?? { step: e.step, why, results: 0, bytes: 0 }
-      group.results++
-      for (const o of Option.match(e.manifest, { onNone: () => [], onSome: (m) => Object.values(m.outputs) })) group.bytes += sizes.get(o.digest) ?? 0
-      groups.set(label, group)
-    }
-    return [...groups.values()] satisfies ReadonlyArray<StaleGroup>
+    return staleAmong(yield* store.entries, yield* store.blobs)
   })
+
+/** `staleEntries` of a listing already read. */
+export const staleAmong = (entries: Listing<"entries">, blobs: Listing<"blobs">): Array<StaleGroup> => {
+  const versions = new Map(implementations.map((i) => [`${i.step}/${i.implementation}`, i.version]))
+  const spaceVersions = new Map(Object.values(spaces).map((sp) => [sp.name, sp.version]))
+  const sizes = new Map(blobs.map((b) => [b.digest as string, b.size]))
+  const digests = new Map<string, string | undefined>()
+  const digestNow = (file: string) => {
+    if (!digests.has(file)) digests.set(file, Result.getOrUndefined(Result.try(() => digestOf(file))))
+    return digests.get(file)
+  }
+  const groups = new Map<string, { step: string; why: string; results: number; bytes: number }>()
+  for (const e of entries) {
+    const why = Option.match(e.manifest, {
+      onNone: () => "unreadable manifest (it recomputes)",
+      onSome: (m) => staleness(m.preimage, versions, spaceVersions, digestNow)
+    })
+    if (why === undefined) continue
+    const label = `${e.step}: ${why}`
+    const group = groups.get(label) ?? { step: e.step, why, results: 0, bytes: 0 }
+    group.results++
+    for (const o of Option.match(e.manifest, { onNone: () => [], onSome: (m) => Object.values(m.outputs) })) group.bytes += sizes.get(o.digest) ?? 0
+    groups.set(label, group)
+  }
+  return [...groups.values()]
+}

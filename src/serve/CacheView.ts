@@ -5,7 +5,7 @@
 import { Effect, Option, Schema } from "effect"
 import * as Cache from "../core/Cache.ts"
 import type { Store } from "../core/Store.ts"
-import { staleEntries } from "../report/Status.ts"
+import { staleAmong } from "../report/Status.ts"
 
 export const StepRow = Schema.Struct({ step: Schema.String, results: Schema.Int, bytes: Schema.Number })
 
@@ -42,6 +42,6 @@ export const read = (store: Store["Service"]) =>
       bytes: blobs.reduce((n, b) => n + b.size, 0),
       steps: [...steps.values()].sort((a, b) => b.bytes - a.bytes),
       gc: { results: deleted("entry"), blobs: deleted("blob"), runs: deleted("run"), bytes: gc.bytes },
-      stale: yield* staleEntries(store)
+      stale: staleAmong(entries, blobs)
     } satisfies CacheView
   })

@@ -78,10 +78,11 @@ export const handlers = HttpApiBuilder.group(Api, "store", Effect.fn(function*(h
       }),
     search: ({ params }) =>
       Effect.gen(function*() {
-        const key = resultsKey((yield* detail(params.runId)).graph, ["search", "search-open"])
+        const { graph } = yield* detail(params.runId)
+        const key = resultsKey(graph, ["search", "search-open"])
         const known = searchViews.get(key)
         if (known !== undefined) return known
-        const s = yield* searchSources(params.runId)
+        const s = yield* RunResults.search(store, tables, graph)
         const view = SearchView.make(s.space, s.budget, s.optimum, s.arms)
         // Not a view with a problem: a missing blob may be restored under the same key.
         return s.arms.every((a) => a.rows !== undefined) ? searchViews.set(key, view) : view
