@@ -90,7 +90,8 @@ export type Identity = {
 
 /** The ref's module and export: a built-in by name, or `file.ts#export` resolved against `base` (a folder). */
 export const locate = (k: string, ref: Ref, builtins: Builtins, base = process.cwd()): Effect.Effect<Located, InvalidComponent> => {
-  const builtin = builtins[ref.use]
+  // Own names only: `constructor` or `toString` is no built-in.
+  const builtin = Object.hasOwn(builtins, ref.use) ? builtins[ref.use] : undefined
   const params = (ref.params ?? {}) as Json
   // A built-in is named relative to the install, so a runner installed elsewhere loads its own copy.
   if (builtin !== undefined) return Effect.succeed({ kind: k, ...builtin, module: ModulePath.portable(builtin.module), params, use: ref.use, builtin: true })

@@ -26,7 +26,7 @@ export const withSpaces = (...extra: ReadonlyArray<Space<any, any>>) =>
     Effect.suspend(() => {
       const all: Record<string, Space<any, any>> = { ...spaces }
       for (const space of extra) {
-        if (space.name in all) return Effect.fail(new DuplicateSpace({ name: space.name }))
+        if (Object.hasOwn(all, space.name)) return Effect.fail(new DuplicateSpace({ name: space.name }))
         all[space.name] = space
       }
       return Effect.succeed(all)
@@ -44,7 +44,8 @@ export class UnknownSpace extends Schema.TaggedError<UnknownSpace>()("UnknownSpa
 
 export const getSpace = (name: string): Effect.Effect<Space<any, any>, UnknownSpace> =>
   Effect.flatMap(Spaces, (all) =>
-    name in all ? Effect.succeed(all[name]!) : Effect.fail(new UnknownSpace({ name, known: Object.keys(all) })))
+    // Own names only: `constructor` or `__proto__` is no space.
+    Object.hasOwn(all, name) ? Effect.succeed(all[name]!) : Effect.fail(new UnknownSpace({ name, known: Object.keys(all) })))
 
 /** The environment fact that ties a cached result to the space's code. */
 export const spaceFact = (space: Space<any, any>) => ({ space: `${space.name}@${space.version}` })

@@ -29,6 +29,9 @@ describe("components: located by name or module, identified for keys", () => {
       assert.deepStrictEqual(Array.from(loaded.instance.fit([], 0, 4, 0).transform([1, 2, 3, 4, 5, 6, 7, 8], 2)), [1, 2, 3, 5, 6, 7])
       const unknown = yield* failure(Components.locate.head({ use: "mlp2" }))
       assert.include(unknown, "component mlp2: expected a built-in head (cole-mlp, mlp-ensemble, gp) or a module and its export")
+      for (const name of ["constructor", "toString"]) {
+        assert.include(yield* failure(Components.locate.head({ use: name })), `component ${name}: expected a built-in head (cole-mlp, mlp-ensemble, gp)`)
+      }
       const noHash = yield* failure(Components.locate.head({ use: "./head.ts" }))
       assert.include(noHash, "component ./head.ts: expected a built-in head")
       const wrongKind = yield* failure(Effect.flatMap(Components.locate.head({ use: "test/fixtures/toyComponents.ts#firstColumns" }, repoRoot), Component.load))
