@@ -55,6 +55,15 @@ export type Ref = typeof Ref.Type
 export const NodeStatus = Schema.Literals(["hit", "computed", "failed"])
 export type NodeStatus = typeof NodeStatus.Type
 
+/** Where a long step stands (units done of total), written when it starts, about once a second, and when it ends. */
+export const ProgressFields = {
+  label: Schema.String,
+  done: Schema.Int,
+  total: Schema.Int,
+  started: Schema.String,
+  at: Schema.String
+}
+
 export const RunEvent = Schema.Union([
   Schema.Struct({
     event: Schema.Literal("start"),
@@ -76,14 +85,6 @@ export const RunEvent = Schema.Union([
   Schema.Struct({ event: Schema.Literal("end"), ok: Schema.Boolean, at: Schema.String }),
   /** A node as the program declared it, with the nodes its inputs come from: the run's graph. */
   Schema.Struct({ event: Schema.Literal("declared"), node: Schema.String, step: Schema.String, inputs: Schema.Array(Schema.String) }),
-  /** Where a long step stands (units done of total), written when it starts, about once a second, and when it ends. */
-  Schema.Struct({
-    event: Schema.Literal("progress"),
-    label: Schema.String,
-    done: Schema.Int,
-    total: Schema.Int,
-    started: Schema.String,
-    at: Schema.String
-  })
+  Schema.Struct({ event: Schema.Literal("progress"), ...ProgressFields })
 ])
 export type RunEvent = typeof RunEvent.Type

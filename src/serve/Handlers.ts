@@ -8,9 +8,8 @@ import { HttpApiBuilder } from "effect/http-api"
 import type { StoreIOError } from "../core/Files.ts"
 import * as Files from "../core/Files.ts"
 import * as Journal from "../core/Journal.ts"
-import { decodeTranspileOptions } from "../core/Space.ts"
 import { Store } from "../core/Store.ts"
-import { spaces } from "../spaces/registry.ts"
+import { getSpace } from "../spaces/registry.ts"
 import { Api, InvalidRequest, RunNotFound, StoreUnreadable } from "./Api.ts"
 import * as CacheView from "./CacheView.ts"
 import * as CvView from "./CvView.ts"
@@ -52,8 +51,8 @@ export const handlers = HttpApiBuilder.group(Api, "store", Effect.fn(function*(h
     Effect.flatMap(detail(runId), (run) => RunResults.search(store, tables, run.graph))
   // A summary is computed once per set of results: the keys of its nodes name their content.
   const searchViews = RunResults.memo<SearchView.SearchView>(8)
-  const resultsKey = (graph: ReadonlyArray<RunView.NodeView>, steps: ReadonlyArray<string>) =>
-    JSON.stringify(graph.filter((n) => steps.includes(n.step)).map((n) => [n.id, n.key]))
+  const searchKey = (graph: ReadonlyArray<RunView.NodeView>) =>
+    JSON.stringify(graph.filter(RunView.isSearch).map((n) => [n.id, n.key]))
 
   return h.handleAll({
     info: () => Effect.succeed({ root: store.root }),
@@ -79,7 +78,7 @@ export const handlers = HttpApiBuilder.group(Api, "store", Effect.fn(function*(h
     search: ({ params }) =>
       Effect.gen(function*() {
         const { graph } = yield* detail(params.runId)
-        const key = resultsKey(graph, ["search", "search-open"])
+        const key = searchKey(graph)
         const known = searchViews.get(key)
         if (known !== undefined) return known
         const s = yield* RunResults.search(store, tables, graph)
@@ -99,15 +98,14 @@ export const handlers = HttpApiBuilder.group(Api, "store", Effect.fn(function*(h
       }),
     code: ({ query }) =>
       Effect.gen(function*() {
-        const space = spaces[query.space]
-        if (space === undefined) return yield* new InvalidRequest({ problem: `space ${JSON.stringify(query.space)}: expected one of ${Object.keys(spaces).join(", ")}` })
+        const space = yield* getSpace(query.space).pipe(Effect.mapError((e) => new InvalidRequest({ problem: e.message })))
         const parsed = space.parse(query.arch)
         if (parsed._tag === "Failure") return yield* new InvalidRequest({ problem: `architecture ${JSON.stringify(query.arch)}: ${parsed.failure.message}` })
-        const options = yield* decodeTranspileOptions(space, {}).pipe(Effect.mapError((e) => new InvalidRequest({ problem: e.message })))
         return {
           space: space.name,
           arch: query.arch,
-          code: space.transpile(parsed.success, options),
+          // The code text a code-text representation embeds.
+          code: space.transpile(parsed.success, space.defaultTranspileOptions),
           shapes: space.shapes === undefined ? null : space.shapes(parsed.success)
         }
       }),

@@ -18,10 +18,14 @@ const sources: Readonly<Record<string, { readonly file: string; readonly type: s
 
 export const assetNames = Object.keys(sources)
 
-/** An asset's text and content type; undefined for a name the page does not use. */
+const read = new Map<string, { readonly text: string; readonly type: string }>()
+
+/** An asset's text and content type (read once); undefined for a name the page does not use. */
 export const asset = (name: string): { readonly text: string; readonly type: string } | undefined => {
   const source = Object.hasOwn(sources, name) ? sources[name] : undefined
-  return source === undefined ? undefined : { text: readFileSync(source.file, "utf8"), type: source.type }
+  if (source === undefined) return undefined
+  if (!read.has(name)) read.set(name, { text: readFileSync(source.file, "utf8"), type: source.type })
+  return read.get(name)
 }
 
 const text = (name: string) => asset(name)!.text

@@ -12,7 +12,7 @@ import * as Files from "../core/Files.ts"
 import * as Hash from "../core/Hash.ts"
 import type { Store } from "../core/Store.ts"
 import * as CvView from "./CvView.ts"
-import type { NodeView } from "./RunView.ts"
+import { isCv, isSearch, type NodeView } from "./RunView.ts"
 import * as SearchView from "./SearchView.ts"
 
 /**
@@ -73,7 +73,7 @@ const pending = (node: NodeView) => node.key === null && node.status !== "failed
 
 /** The run's cross-validation configurations, in the order the pipeline declared them. */
 export const cv = (store: Store["Service"], cache: TableCache, graph: ReadonlyArray<NodeView>) =>
-  Effect.forEach(graph.filter((n) => n.step === "cross-validate"), (node) =>
+  Effect.forEach(graph.filter(isCv), (node) =>
     pending(node) ? Effect.succeed<CvView.Source>({ name: CvView.nameOf(node.id), node: node.id, trials: undefined }) : manifestOf(store, node).pipe(
       Effect.flatMap((m) => outputOf(m, "trials")),
       Effect.flatMap((o) => readRows(store, cache, Trials, o.digest)),
@@ -101,7 +101,7 @@ const trajectory = (store: Store["Service"], cache: TableCache, output: { digest
  */
 export const search = (store: Store["Service"], cache: TableCache, graph: ReadonlyArray<NodeView>) =>
   Effect.gen(function*() {
-    const nodes = graph.filter((n) => n.step === "search" || n.step === "search-open")
+    const nodes = graph.filter(isSearch)
     let space = "", budget = 0, optimum = -Infinity
     const arms = yield* Effect.forEach(nodes, (node) =>
       pending(node) ? Effect.succeed<SearchView.Source>({ name: SearchView.nameOf(node.id), node: node.id, rows: undefined }) : Effect.gen(function*() {

@@ -3,7 +3,7 @@
  * each node's outcome and its units' counts) and where its long steps stand (done of total, rate, ETA).
  */
 import { Schema } from "effect"
-import type { RunEvent } from "../../schemas/Store.ts"
+import { ProgressFields, type RunEvent } from "../../schemas/Store.ts"
 import type { RunRecord } from "../core/Journal.ts"
 import { runState } from "../report/Status.ts"
 import { finite, Num } from "./Json.ts"
@@ -27,15 +27,8 @@ export const NodeView = Schema.Struct({
 })
 export type NodeView = typeof NodeView.Type
 
-export const ProgressView = Schema.Struct({
-  label: Schema.String,
-  done: Schema.Int,
-  total: Schema.Int,
-  started: Schema.String,
-  at: Schema.String,
-  perSecond: Num,
-  etaSeconds: Num
-})
+/** A long step's latest progress line, with the rate since it started and the time left at that rate. */
+export const ProgressView = Schema.Struct({ ...ProgressFields, perSecond: Num, etaSeconds: Num })
 export type ProgressView = typeof ProgressView.Type
 
 export const RunSummary = Schema.Struct({
@@ -59,6 +52,10 @@ export const RunDetail = Schema.Struct({
   results: Schema.Struct({ cv: Schema.Boolean, search: Schema.Boolean })
 })
 export type RunDetail = typeof RunDetail.Type
+
+/** The nodes whose results the views show: cross-validations, and searches (with a table or without). */
+export const isCv = (n: { readonly step: string }) => n.step === "cross-validate"
+export const isSearch = (n: { readonly step: string }) => n.step === "search" || n.step === "search-open"
 
 type NodeEvent = Extract<RunEvent, { event: "node" }>
 
@@ -144,6 +141,6 @@ export const detail = (run: RunRecord): RunDetail => {
     ...base,
     graph,
     progress: progressOf(run.events),
-    results: { cv: graph.some((n) => n.step === "cross-validate"), search: graph.some((n) => n.step === "search" || n.step === "search-open") }
+    results: { cv: graph.some(isCv), search: graph.some(isSearch) }
   }
 }

@@ -155,8 +155,10 @@ describe("cole serve", () => {
     expect((configuration as any).problem).toMatch(/^configuration "x": expected one of "path-naslib/)
     const arch = failure(await callExit(server.url, (c) => c.store.code({ query: { space: "nb201", arch: "<script>" } })))
     expect((arch as any).problem).toMatch(/^architecture "<script>": invalid nb201 architecture/)
-    const space = failure(await callExit(server.url, (c) => c.store.code({ query: { space: "nb301", arch: "x" } })))
-    expect((space as any).problem).toBe(`space "nb301": expected one of nb201, einspace`)
+    for (const name of ["nb301", "constructor"]) {
+      const space = failure(await callExit(server.url, (c) => c.store.code({ query: { space: name, arch: "x" } })))
+      expect((space as any).problem).toBe(`unknown search space "${name}"; known: nb201, einspace`)
+    }
     // An asset the page does not use is a 404, not a file read.
     const asset = await fetch(`${server.url}/assets/..%2F..%2Fpackage.json`)
     expect(asset.status).toBe(404)
